@@ -1,0 +1,60 @@
+"""Scalar conversions shared by the four protocols: timestamps and blobs."""
+
+from __future__ import annotations
+
+import base64
+import calendar
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from cloudlet.errors import ServiceError
+
+
+def parse_timestamp(value: str | int | float) -> datetime:
+    """Any of AWS's timestamp wire forms (epoch seconds, ISO 8601, RFC 822) -> aware UTC datetime."""
+    try:
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value, UTC)
+        text = value.strip()
+        try:
+            return datetime.fromtimestamp(float(text), UTC)
+        except ValueError:
+            pass
+        if text[:1].isdigit():
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        else:
+            parsed = parsedate_to_datetime(text)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ServiceError("SerializationException", f"Invalid timestamp: {value!r}") from exc
+
+
+def as_datetime(value: datetime | int | float | str) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return parse_timestamp(value)
+
+
+def format_timestamp(value: datetime | int | float | str, fmt: str) -> str | int | float:
+    """fmt is the model's timestampFormat: iso8601, rfc822 or unixTimestamp."""
+    moment = as_datetime(value)
+    if fmt == "unixTimestamp":
+        seconds = calendar.timegm(moment.timetuple()) + moment.microsecond / 1_000_000
+        return int(seconds) if seconds == int(seconds) else round(seconds, 3)
+    if fmt == "rfc822":
+        return format_datetime(moment, usegmt=True)
+    if moment.microsecond:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def b64encode(value: bytes | str) -> str:
+    data = value.encode("utf-8") if isinstance(value, str) else value
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64decode(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError as exc:
+        raise ServiceError("SerializationException", "Invalid base64 value") from exc
