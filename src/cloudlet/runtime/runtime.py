@@ -1,0 +1,162 @@
+"""Runtime: owns the database, the clock, the outbox, the providers and background work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import tempfile
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from cloudlet.clock import Clock, Timer
+from cloudlet.gateway.chain import Gateway
+from cloudlet.services import registry
+from cloudlet.services.base import Provider, ServiceEnv
+from cloudlet.settings import Settings
+from cloudlet.storage import Database
+from cloudlet.storage.migrations import migrate
+from cloudlet.storage.outbox import Outbox
+
+log = logging.getLogger("cloudlet.runtime")
+
+_CLOCK_OFFSET = "clock_offset"
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._temp_dir: str | None = None
+        if settings.ephemeral:
+            self._temp_dir = tempfile.mkdtemp(prefix="cloudlet-")
+            self.data_dir = Path(self._temp_dir)
+        else:
+            self.data_dir = settings.data_dir
+        self.db = Database(self.data_dir / "cloudlet.db")
+        migrate(self.db, registry.service_names())
+        self.clock = Clock(float(self.db.get_meta(_CLOCK_OFFSET) or 0.0))
+        self.outbox = Outbox(self.db)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._work: set[asyncio.Task[None]] = set()
+        self._loops: set[asyncio.Task[None]] = set()
+        self._timer_wake = asyncio.Event()
+        self._advance_lock = asyncio.Lock()
+        env = ServiceEnv(db=self.db, clock=self.clock, settings=settings, background=self)
+        self.providers: dict[str, Provider] = {
+            name: registry.provider_class(name)(env) for name in registry.service_names()
+        }
+        self.gateway = Gateway(settings, self.providers)
+        self.clock.on_change(self._clock_changed)
+
+    # -- life ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.start_loop(self.outbox.run(), "outbox")
+        self.start_loop(self._fire_timers_forever(), "timers")
+        for provider in self.providers.values():
+            await provider.start()
+
+    async def stop(self) -> None:
+        for task in list(self._loops | self._work):
+            task.cancel()
+        await asyncio.gather(*self._loops, *self._work, return_exceptions=True)
+        self.db.close()
+        if self._temp_dir:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    # -- background work (services.base.Background) ------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._work.add(task)
+        task.add_done_callback(self._work_done)
+        return task
+
+    def _work_done(self, task: asyncio.Task[None]) -> None:
+        self._work.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    def start_loop(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(self._supervised(coro, name), name=name)
+        self._loops.add(task)
+        return task
+
+    async def _supervised(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        try:
+            await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("loop %s died", name)
+
+    # -- time ------------------------------------------------------------------------------
+    def _clock_changed(self) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._timer_wake.set)
+
+    async def _fire_timers_forever(self) -> None:
+        while True:
+            self._timer_wake.clear()
+            for timer in self.clock.pop_due():
+                await self._fire(timer)
+            next_at = self.clock.next_timer_at()
+            timeout = None if next_at is None else max(0.0, next_at - self.clock.now())
+            try:
+                await asyncio.wait_for(self._timer_wake.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    async def _fire(self, timer: Timer) -> None:
+        try:
+            outcome = timer.callback()
+            if outcome is not None:
+                await outcome
+        except Exception:
+            log.exception("timer callback failed")
+
+    async def advance(self, seconds: float, settle_timeout: float = 60.0) -> None:
+        """Move the clock forward; timers due on the way fire in time order, each settled."""
+        async with self._advance_lock:
+            target = self.clock.now() + seconds
+            while (next_at := self.clock.next_timer_at()) is not None and next_at <= target:
+                self.clock.jump_to(next_at)
+                for timer in self.clock.pop_due():
+                    await self._fire(timer)
+                await self.settle(settle_timeout)
+            self.clock.jump_to(target)
+            self.db.set_meta(_CLOCK_OFFSET, repr(self.clock.offset))
+            await self.settle(settle_timeout)
+
+    # -- settle ----------------------------------------------------------------------------
+    def busy(self) -> bool:
+        if self._work or not self.outbox.idle:
+            return True
+        next_at = self.clock.next_timer_at()
+        if next_at is not None and next_at <= self.clock.now():
+            return True
+        return any(provider.busy() for provider in self.providers.values())
+
+    async def settle(self, timeout: float) -> bool:
+        """Wait until no work is due at the current time; False if still busy at the timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        quiet = 0
+        while True:
+            await asyncio.sleep(0)
+            quiet = 0 if self.busy() else quiet + 1
+            if quiet >= 2:
+                return True
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.002)
+
+    # -- reset -----------------------------------------------------------------------------
+    async def reset(self) -> None:
+        for task in list(self._work):
+            task.cancel()
+        self.db.wipe()
+        self.clock.clear_timers()
+        self.clock.set_offset(0.0)
+        for provider in self.providers.values():
+            provider.reset()
