@@ -10,6 +10,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+from cloudlet.client import InternalClients
 from cloudlet.clock import Clock, Timer
 from cloudlet.gateway.chain import Gateway
 from cloudlet.services import registry
@@ -47,6 +48,7 @@ class Runtime:
             name: registry.provider_class(name)(env) for name in registry.service_names()
         }
         self.gateway = Gateway(settings, self.providers)
+        self.clients = InternalClients(self.gateway.handle, lambda: self.loop, settings.endpoint)
         self.clock.on_change(self._clock_changed)
 
     # -- life ------------------------------------------------------------------------------

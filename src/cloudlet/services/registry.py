@@ -1,4 +1,7 @@
-"""Service name -> provider class, imported lazily. Also the source of docs/COVERAGE.md."""
+"""Service name -> provider class, imported lazily. Also the source of docs/COVERAGE.md.
+
+Every service of the design is registered, built or not, so each of its operations is
+routed and answers either its result or an AWS-style 501 naming it."""
 
 from __future__ import annotations
 
@@ -6,9 +9,22 @@ import importlib
 
 from cloudlet.services.base import Provider
 
-# botocore service name -> "module:Class"
-PROVIDERS: dict[str, str] = {
+# botocore service name -> "module:Class", or None while no operation is built yet
+PROVIDERS: dict[str, str | None] = {
     "sqs": "cloudlet.services.sqs.provider:SqsProvider",
+    "s3": None,
+    "dynamodb": None,
+    "dynamodbstreams": None,
+    "lambda": None,
+    "events": None,
+    "scheduler": None,
+    "sns": None,
+    "ssm": None,
+    "kms": None,
+    "logs": None,
+    "cloudformation": None,
+    "sts": None,
+    "iam": None,
 }
 
 
@@ -17,6 +33,9 @@ def service_names() -> list[str]:
 
 
 def provider_class(service: str) -> type[Provider]:
-    module_name, _, class_name = PROVIDERS[service].partition(":")
+    target = PROVIDERS[service]
+    if target is None:
+        return type(f"Unbuilt_{service}", (Provider,), {"service": service})
+    module_name, _, class_name = target.partition(":")
     cls: type[Provider] = getattr(importlib.import_module(module_name), class_name)
     return cls
