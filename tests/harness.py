@@ -41,7 +41,16 @@ class Server:
         env = {**os.environ, "CLOUDLET_LOG_REQUESTS": "0"}
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cloudlet", "up", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            [
+                sys.executable,
+                "-m",
+                "cloudlet",
+                "up",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -77,7 +86,9 @@ class Server:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
     # -- internal API ------------------------------------------------------------------------
-    def internal(self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 120) -> Any:
+    def internal(
+        self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 120
+    ) -> Any:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.endpoint + path, data=data, method=method)
         with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -21,7 +21,7 @@ from botocore.config import Config
 from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
 from cloudlet.settings import DEFAULT_ACCOUNT, DEFAULT_REGION
 
-Handler = Callable[[HttpRequest], Awaitable[HttpResponse]]
+Handler = Callable[[HttpRequest], Coroutine[Any, Any, HttpResponse]]
 
 _CONFIG = Config(retries={"max_attempts": 1}, parameter_validation=True)
 
@@ -66,7 +66,9 @@ def _to_http_request(request: AWSPreparedRequest) -> HttpRequest:
 class InternalClients:
     """boto3 clients whose requests go straight into the gateway on `loop`."""
 
-    def __init__(self, handler: Handler, loop: Callable[[], asyncio.AbstractEventLoop | None], endpoint: str) -> None:
+    def __init__(
+        self, handler: Handler, loop: Callable[[], asyncio.AbstractEventLoop | None], endpoint: str
+    ) -> None:
         self._handler = handler
         self._loop = loop
         self._endpoint = endpoint
@@ -106,7 +108,9 @@ class InternalClients:
         return AWSResponse(request.url, response.status, headers, _Body(response.body))
 
 
-def http_client(service: str, endpoint: str, account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION) -> Any:
+def http_client(
+    service: str, endpoint: str, account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION
+) -> Any:
     """A plain boto3 client for a cloudlet server reached over HTTP."""
     return boto3.client(
         service,

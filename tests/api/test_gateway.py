@@ -5,6 +5,7 @@ import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
+
 from harness import Server
 
 

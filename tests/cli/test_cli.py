@@ -41,7 +41,9 @@ def test_settle(server: Server) -> None:
 
 def test_unreachable_server_is_a_clear_error() -> None:
     env = {**os.environ, "CLOUDLET_ENDPOINT": "http://127.0.0.1:9"}
-    result = subprocess.run([sys.executable, "-m", "cloudlet", "status"], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "cloudlet", "status"], capture_output=True, text=True, env=env
+    )
     assert result.returncode == 2
     assert "no cloudlet server" in result.stderr
 

@@ -21,7 +21,9 @@ def modules(folder: str = "") -> list[Path]:
 
 
 def test_only_storage_opens_sqlite() -> None:
-    offenders = [p for p in modules() if "sqlite3" in imports(p) and "storage" not in p.relative_to(SRC).parts]
+    offenders = [
+        p for p in modules() if "sqlite3" in imports(p) and "storage" not in p.relative_to(SRC).parts
+    ]
     assert offenders == []
 
 

@@ -25,10 +25,14 @@ def run_clock_show(endpoint: str) -> dict[str, Any]:
 
 
 def run_clock_advance(endpoint: str, duration: str) -> dict[str, Any]:
-    result: dict[str, Any] = call(endpoint, "POST", "/_cloudlet/clock/advance", {"seconds": parse_duration(duration)})
+    result: dict[str, Any] = call(
+        endpoint, "POST", "/_cloudlet/clock/advance", {"seconds": parse_duration(duration)}
+    )
     return result
 
 
 def run_settle(endpoint: str, timeout: float) -> dict[str, Any]:
-    result: dict[str, Any] = call(endpoint, "POST", "/_cloudlet/settle", {"timeout": timeout}, timeout=timeout + 10)
+    result: dict[str, Any] = call(
+        endpoint, "POST", "/_cloudlet/settle", {"timeout": timeout}, timeout=timeout + 10
+    )
     return result

@@ -27,7 +27,9 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default=None, help="Interface to bind [127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port for every service [4566].")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="State directory [.cloudlet].")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=None, help="State directory [.cloudlet]."
+)
 @click.option("--ephemeral", is_flag=True, help="Keep state in a temporary directory, removed on exit.")
 def up(host: str | None, port: int | None, data_dir: Path | None, ephemeral: bool) -> None:
     """Serve every service on one port."""

@@ -21,7 +21,9 @@ def default_endpoint() -> str:
     )
 
 
-def call(endpoint: str, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 120) -> Any:
+def call(
+    endpoint: str, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 120
+) -> Any:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
         endpoint.rstrip("/") + path, data=data, method=method, headers={"Content-Type": "application/json"}

@@ -61,7 +61,10 @@ class InternalApi:
 
     def clock(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
         clock = self.runtime.clock
-        return {"now": clock.now_datetime().isoformat().replace("+00:00", "Z"), "offset_seconds": clock.offset}
+        return {
+            "now": clock.now_datetime().isoformat().replace("+00:00", "Z"),
+            "offset_seconds": clock.offset,
+        }
 
     async def advance(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
         seconds = float(body.get("seconds", 0))

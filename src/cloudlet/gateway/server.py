@@ -107,4 +107,3 @@ def serve(settings: Settings, on_ready: Any = None) -> None:
 
         server.startup = startup  # type: ignore[method-assign]
     server.run()
-

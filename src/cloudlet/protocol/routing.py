@@ -94,7 +94,11 @@ class Router:
         scope = credential_scope(request)
         service = self._by_signing_name.get(scope.service) if scope else None
 
-        form = parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True) if _is_form(request) else []
+        form = (
+            parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+            if _is_form(request)
+            else []
+        )
         action = next((v for k, v in form if k == "Action"), None)
         if action is None and request.method == "GET" and "Action=" in request.query_string:
             form = request.query
@@ -107,12 +111,16 @@ class Router:
         if service is None:
             service = "s3" if "s3" in self.services else ""
         if not service:
-            raise ServiceError("UnknownOperationException", "Could not determine the service of the request", 400)
+            raise ServiceError(
+                "UnknownOperationException", "Could not determine the service of the request", 400
+            )
         model = service_model(service)
         protocol = protocol_of(model)
         if protocol not in ("rest-json", "rest-xml"):
             raise ServiceError(
-                "UnknownOperationException", f"Request to {service} names no operation (X-Amz-Target or Action)", 400
+                "UnknownOperationException",
+                f"Request to {service} names no operation (X-Amz-Target or Action)",
+                400,
             )
         operation, uri_params = rest_routes.match(model, request)
         return Route(service, protocol, operation, uri_params)

@@ -34,7 +34,9 @@ def migrate(db: Database, services: list[str]) -> list[str]:
         )
     applied: list[str] = []
     for service in services:
-        done = {int(r["version"]) for r in db.all("SELECT version FROM _migrations WHERE service = ?", (service,))}
+        done = {
+            int(r["version"]) for r in db.all("SELECT version FROM _migrations WHERE service = ?", (service,))
+        }
         for version, name, sql in schema_files(service):
             if version in done:
                 continue
@@ -42,7 +44,8 @@ def migrate(db: Database, services: list[str]) -> list[str]:
                 for statement in _statements(sql):
                     tx.execute(statement)
                 tx.execute(
-                    "INSERT INTO _migrations (service, version, name) VALUES (?, ?, ?)", (service, version, name)
+                    "INSERT INTO _migrations (service, version, name) VALUES (?, ?, ?)",
+                    (service, version, name),
                 )
             applied.append(f"{service}/{name}")
     return applied
