@@ -48,11 +48,13 @@ def test_unreachable_server_is_a_clear_error() -> None:
     assert "no cloudlet server" in result.stderr
 
 
-def test_up_prints_endpoint_and_stops_on_sigterm(tmp_path: object) -> None:
+def test_up_prints_endpoint_and_stops_gracefully_on_sigterm() -> None:
     server = Server().start()
-    try:
-        assert server.process is not None
-    finally:
-        server.stop()
-    assert server.process is not None and server.process.returncode == 0
-    assert "export AWS_ENDPOINT_URL=" + server.endpoint in server.log_path.read_text()
+    server.stop()
+    assert server.process is not None
+    # uvicorn shuts down gracefully, then re-raises the signal it caught, as a shell expects.
+    assert server.process.returncode in (0, -15)
+    log = server.log_path.read_text()
+    assert "export AWS_ENDPOINT_URL=" + server.endpoint in log
+    assert "Application shutdown complete" in log
+    server.cleanup()

@@ -120,13 +120,15 @@ class Runtime:
     async def advance(self, seconds: float, settle_timeout: float = 60.0) -> None:
         """Move the clock forward; timers due on the way fire in time order, each settled."""
         async with self._advance_lock:
+            target_offset = self.clock.offset + seconds
             target = self.clock.now() + seconds
             while (next_at := self.clock.next_timer_at()) is not None and next_at <= target:
                 self.clock.jump_to(next_at)
                 for timer in self.clock.pop_due():
                     await self._fire(timer)
                 await self.settle(settle_timeout)
-            self.clock.jump_to(target)
+            # The offset moves by exactly `seconds` (wall time also passed meanwhile).
+            self.clock.set_offset(max(self.clock.offset, target_offset))
             self.db.set_meta(_CLOCK_OFFSET, repr(self.clock.offset))
             await self.settle(settle_timeout)
 
