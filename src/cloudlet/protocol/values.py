@@ -1,13 +1,19 @@
-"""Scalar conversions shared by the four protocols: timestamps and blobs."""
+"""Helpers shared by the protocols: timestamps, blobs, special floats, request bodies, error shapes."""
 
 from __future__ import annotations
 
 import base64
 import calendar
+import gzip
+import math
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import cache
+
+from botocore.model import ServiceModel, StructureShape
 
 from cloudlet.errors import ServiceError
+from cloudlet.protocol.http import HttpRequest
 
 
 def parse_timestamp(value: str | int | float) -> datetime:
@@ -58,3 +64,41 @@ def b64decode(value: str) -> bytes:
         return base64.b64decode(value, validate=True)
     except ValueError as exc:
         raise ServiceError("SerializationException", "Invalid base64 value") from exc
+
+
+def float_to_wire(value: float | int | str) -> float | int | str:
+    """NaN and the infinities travel as the strings "NaN", "Infinity", "-Infinity" (JSON has none)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
+
+
+def float_from_wire(value: float | int | str) -> float | int:
+    if isinstance(value, str):
+        return float(value)  # "NaN", "Infinity", "-Infinity" as well as "1.5"; ValueError otherwise
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(value)
+    return value
+
+
+def request_body(request: HttpRequest) -> bytes:
+    """The body, gunzipped when the SDK compressed it (operations with the requestcompression trait)."""
+    body = request.body
+    encoding = request.headers.get("content-encoding")
+    # The SDK appends gzip after any encoding the caller set ("custom, gzip"): undo the last one.
+    if body and encoding and encoding.rsplit(",", 1)[-1].strip().lower() == "gzip":
+        try:
+            return gzip.decompress(body)
+        except (OSError, EOFError) as exc:
+            raise ServiceError("SerializationException", "Invalid gzip request body") from exc
+    return body
+
+
+def error_shape(service: ServiceModel, code: str) -> StructureShape | None:
+    """The model's error shape named `code` (a ServiceError's code), if any."""
+    return _error_shapes(service).get(code)
+
+
+@cache
+def _error_shapes(service: ServiceModel) -> dict[str, StructureShape]:
+    return {shape.name: shape for shape in service.error_shapes}
