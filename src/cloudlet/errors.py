@@ -15,7 +15,7 @@ class ServiceError(Exception):
         self,
         code: str,
         message: str = "",
-        status: int = 400,
+        status: int | None = None,
         sender_fault: bool = True,
         fields: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
@@ -24,7 +24,9 @@ class ServiceError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
-        self.status = status
+        # None: the model's httpStatusCode for this error shape (protocol.serialize_error), else 400
+        self.status_given = status is not None
+        self.status = 400 if status is None else status
         self.sender_fault = sender_fault
         self.fields = fields or {}  # extra members of the error shape
         self.headers = headers or {}

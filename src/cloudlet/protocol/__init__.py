@@ -19,6 +19,7 @@ from cloudlet.protocol.serializers import json as json_serializer
 from cloudlet.protocol.serializers import query as query_serializer
 from cloudlet.protocol.serializers import rest_json as rest_json_serializer
 from cloudlet.protocol.serializers import rest_xml as rest_xml_serializer
+from cloudlet.protocol.values import error_shape
 
 PROTOCOLS = ("json", "query", "rest-json", "rest-xml")
 
@@ -57,4 +58,8 @@ def serialize_error(
     error: ServiceError,
     request_id: str,
 ) -> HttpResponse:
+    if not error.status_given:
+        shape = error_shape(service, error.code)
+        if shape is not None:
+            error.status = int((shape.metadata.get("error") or {}).get("httpStatusCode", error.status))
     return _SERIALIZERS[protocol].serialize_error(service, operation, error, request_id)
