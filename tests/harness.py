@@ -126,7 +126,10 @@ class Server:
             "AWS_MAX_ATTEMPTS": "1",
             "AWS_PAGER": "",
         }
-        result = subprocess.run([aws, "--output", "json", *args], capture_output=True, text=True, env=env)
+        # --endpoint-url as well as AWS_ENDPOINT_URL: the CLI v1's SQS customization
+        # otherwise sends requests to the host of the QueueUrl argument.
+        command = [aws, "--output", "json", "--endpoint-url", self.endpoint, *args]
+        result = subprocess.run(command, capture_output=True, text=True, env=env)
         if check and result.returncode != 0:
             raise AssertionError(f"aws {' '.join(args)} failed: {result.stderr}")
         return result
