@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from cloudlet import ids, protocol
@@ -22,24 +21,21 @@ from cloudlet.settings import Settings
 
 log = logging.getLogger("cloudlet.gateway")
 
-Step = Callable[[RequestContext], Awaitable[None] | None]
-
 
 class Gateway:
     def __init__(self, settings: Settings, providers: Mapping[str, Provider]) -> None:
         self.settings = settings
         self.providers = providers
         self.router = Router(providers.keys())
-        self.steps: tuple[Step, ...] = (self.route, self.identify, self.parse, self.invoke)
 
     async def handle(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         ctx = RequestContext(request, ids.request_id())
         try:
-            for step in self.steps:
-                outcome = step(ctx)
-                if inspect.isawaitable(outcome):
-                    await outcome
+            self.route(ctx)
+            self.identify(ctx)
+            self.parse(ctx)
+            await self.invoke(ctx)
             response = self.serialize(ctx)
         except ServiceError as error:
             response = self.serialize_error(ctx, error)
@@ -51,7 +47,7 @@ class Gateway:
             log.info("%s %s %d %.1fms", ctx.service or "-", ctx.operation or "-", response.status, elapsed)
         return response
 
-    # -- the steps -------------------------------------------------------------------------
+    # -- the steps, in order -------------------------------------------------------------------
     def route(self, ctx: RequestContext) -> None:
         ctx.route = self.router.route(ctx.request)
 

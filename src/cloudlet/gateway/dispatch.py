@@ -23,6 +23,6 @@ async def dispatch(provider: Provider, ctx: RequestContext) -> dict[str, Any]:
     if method is None:
         raise not_implemented(ctx.service, ctx.operation)
     result = method(ctx, ctx.params)
-    if inspect.isawaitable(result):
-        result = await result
+    if not isinstance(result, dict):  # an async operation (or None)
+        result = await result if inspect.isawaitable(result) else None
     return result or {}

@@ -82,6 +82,10 @@ class Router:
                 names[signing] = name
         return names
 
+    def warm(self) -> None:
+        """Load the models routing needs now rather than on the first request."""
+        _ = self._by_target_prefix, self._by_signing_name
+
     def route(self, request: HttpRequest) -> Route:
         target = request.headers.get("x-amz-target")
         if target:

@@ -58,6 +58,7 @@ class Runtime:
         self.start_loop(self._fire_timers_forever(), "timers")
         for provider in self.providers.values():
             await provider.start()
+        self.spawn(asyncio.to_thread(self.gateway.router.warm), "warm-routing")
 
     async def stop(self) -> None:
         for task in list(self._loops | self._work):
@@ -80,17 +81,15 @@ class Runtime:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
     def start_loop(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(self._supervised(coro, name), name=name)
+        task = asyncio.get_running_loop().create_task(coro, name=name)
         self._loops.add(task)
+        task.add_done_callback(self._loop_done)
         return task
 
-    async def _supervised(self, coro: Coroutine[Any, Any, None], name: str) -> None:
-        try:
-            await coro
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("loop %s died", name)
+    def _loop_done(self, task: asyncio.Task[None]) -> None:
+        self._loops.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("loop %s died", task.get_name(), exc_info=task.exception())
 
     # -- time ------------------------------------------------------------------------------
     def _clock_changed(self) -> None:

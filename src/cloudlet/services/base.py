@@ -20,7 +20,7 @@ class Background(Protocol):
         ...
 
     def start_loop(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
-        """Run a loop for the server's life; restarted if it dies; settle does not wait on it."""
+        """Run a loop for the server's life (its death is logged); settle does not wait on it."""
         ...
 
 
