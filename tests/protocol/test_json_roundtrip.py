@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from botocore.awsrequest import HeadersDict
 from botocore.parsers import create_parser
-from botocore.serialize import create_serializer
+from roundtrip import botocore_request, botocore_view
 
 from cloudlet.errors import ServiceError
-from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
+from cloudlet.protocol.http import HttpRequest, HttpResponse
 from cloudlet.protocol.parsers import json as json_parser
 from cloudlet.protocol.serializers import json as json_serializer
 from cloudlet.protocol.specs import operation_model, service_model
@@ -181,32 +180,9 @@ OUTPUTS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
-def to_request(serialized: dict[str, Any]) -> HttpRequest:
-    return HttpRequest(
-        method=serialized["method"],
-        path=serialized["url_path"],
-        headers=Headers(serialized["headers"].items()),
-        body=serialized["body"],
-    )
-
-
-def botocore_view(response: HttpResponse) -> dict[str, Any]:
-    return {
-        "status_code": response.status,
-        "headers": HeadersDict(dict(response.headers.items())),
-        "body": response.body,
-    }
-
-
-def botocore_request(service: str, operation: str, params: dict[str, Any]) -> HttpRequest:
-    return to_request(
-        create_serializer("json").serialize_to_request(params, operation_model(service, operation))
-    )
-
-
 @pytest.mark.parametrize(("service", "operation", "params"), INPUTS, ids=[f"{s}.{o}" for s, o, _ in INPUTS])
 def test_request_parses_back_to_params(service: str, operation: str, params: dict[str, Any]) -> None:
-    request = botocore_request(service, operation, params)
+    request = botocore_request("json", service, operation, params)
     assert json_parser.parse(operation_model(service, operation), request, {}) == params
 
 
@@ -222,7 +198,7 @@ def test_result_parses_back_with_botocore(service: str, operation: str, result: 
 
 
 def test_timestamps_become_aware_utc_datetimes() -> None:
-    request = botocore_request("events", "PutEvents", {"Entries": [{"Time": WHEN}]})
+    request = botocore_request("json", "events", "PutEvents", {"Entries": [{"Time": WHEN}]})
     parsed = json_parser.parse(operation_model("events", "PutEvents"), request, {})
     moment = parsed["Entries"][0]["Time"]
     assert moment == WHEN and moment.utcoffset() is not None and moment.utcoffset().total_seconds() == 0
@@ -291,7 +267,7 @@ def test_invalid_blob_and_timestamp_are_serialization_exceptions() -> None:
 
 
 def test_gzipped_body_is_decompressed() -> None:
-    request = botocore_request("logs", "CreateLogGroup", {"logGroupName": "g"})
+    request = botocore_request("json", "logs", "CreateLogGroup", {"logGroupName": "g"})
     request.body = gzip.compress(request.body)
     request.headers.add("Content-Encoding", "gzip")
     assert json_parser.parse(operation_model("logs", "CreateLogGroup"), request, {}) == {"logGroupName": "g"}

@@ -10,13 +10,11 @@ from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
-from botocore.awsrequest import HeadersDict
 from botocore.parsers import create_parser
-from botocore.serialize import create_serializer
-from botocore.utils import percent_encode_sequence
+from roundtrip import botocore_request, botocore_view
 
 from cloudlet.errors import ServiceError
-from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
+from cloudlet.protocol.http import HttpRequest, HttpResponse
 from cloudlet.protocol.parsers import query as query_parser
 from cloudlet.protocol.serializers import query as query_serializer
 from cloudlet.protocol.specs import operation_model, service_model
@@ -151,32 +149,9 @@ OUTPUTS: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
-def to_request(serialized: dict[str, Any]) -> HttpRequest:
-    return HttpRequest(
-        method=serialized["method"],
-        path=serialized["url_path"],
-        headers=Headers(serialized["headers"].items()),
-        body=percent_encode_sequence(serialized["body"]).encode(),
-    )
-
-
-def botocore_view(response: HttpResponse) -> dict[str, Any]:
-    return {
-        "status_code": response.status,
-        "headers": HeadersDict(dict(response.headers.items())),
-        "body": response.body,
-    }
-
-
-def botocore_request(service: str, operation: str, params: dict[str, Any]) -> HttpRequest:
-    return to_request(
-        create_serializer("query").serialize_to_request(params, operation_model(service, operation))
-    )
-
-
 @pytest.mark.parametrize(("service", "operation", "params"), INPUTS, ids=[f"{s}.{o}" for s, o, _ in INPUTS])
 def test_request_parses_back_to_params(service: str, operation: str, params: dict[str, Any]) -> None:
-    request = botocore_request(service, operation, params)
+    request = botocore_request("query", service, operation, params)
     assert query_parser.parse(operation_model(service, operation), request, {}) == params
 
 
@@ -215,7 +190,7 @@ def test_get_request_reads_the_query_string() -> None:
 
 
 def test_gzipped_form_is_decompressed() -> None:
-    request = botocore_request("sns", "Publish", {"TopicArn": TOPIC, "Message": "m"})
+    request = botocore_request("query", "sns", "Publish", {"TopicArn": TOPIC, "Message": "m"})
     request.body = gzip.compress(request.body)
     request.headers.add("Content-Encoding", "gzip")
     assert query_parser.parse(operation_model("sns", "Publish"), request, {}) == {

@@ -12,14 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.awsrequest import HeadersDict
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
-from botocore.utils import percent_encode_sequence
+from roundtrip import botocore_request, botocore_view, form_request
 
 from cloudlet.errors import ServiceError
 from cloudlet.protocol import query_legacy
-from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
 from cloudlet.protocol.parsers import json as json_parser
 from cloudlet.protocol.parsers import query as query_parser
 from cloudlet.protocol.serializers import json as json_serializer
@@ -171,20 +169,6 @@ INPUT_IDS = [name for name, _ in INPUTS]
 OUTPUT_IDS = [f"{name}-{i}" for i, (name, _) in enumerate(OUTPUTS)]
 
 
-def form_request(body: dict[str, Any] | str) -> HttpRequest:
-    text = body if isinstance(body, str) else percent_encode_sequence(body)
-    headers = Headers([("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")])
-    return HttpRequest("POST", "/", headers=headers, body=text.encode())
-
-
-def botocore_view(response: HttpResponse) -> dict[str, Any]:
-    return {
-        "status_code": response.status,
-        "headers": HeadersDict(dict(response.headers.items())),
-        "body": response.body,
-    }
-
-
 def without_empty_lists(value: Any) -> Any:
     # A flattened list without items leaves no element in XML: botocore then has no key.
     if isinstance(value, dict):
@@ -199,12 +183,8 @@ def without_empty_lists(value: Any) -> Any:
 
 @pytest.mark.parametrize(("operation", "params"), INPUTS, ids=INPUT_IDS)
 def test_json_request_parses_back(operation: str, params: dict[str, Any]) -> None:
-    op = operation_model("sqs", operation)
-    serialized = create_serializer("json").serialize_to_request(params, op)
-    request = HttpRequest(
-        "POST", "/", headers=Headers(serialized["headers"].items()), body=serialized["body"]
-    )
-    assert json_parser.parse(op, request, {}) == params
+    request = botocore_request("json", "sqs", operation, params)
+    assert json_parser.parse(operation_model("sqs", operation), request, {}) == params
 
 
 @pytest.mark.parametrize(("operation", "result"), OUTPUTS, ids=OUTPUT_IDS)

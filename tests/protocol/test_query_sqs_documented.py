@@ -9,12 +9,11 @@ from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
-from botocore.awsrequest import HeadersDict
 from botocore.parsers import create_parser
+from roundtrip import botocore_view, form_request
 
 from cloudlet.errors import ServiceError
 from cloudlet.protocol import query_legacy
-from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
 from cloudlet.protocol.parsers import query as query_parser
 from cloudlet.protocol.serializers import query as query_serializer
 from cloudlet.protocol.specs import operation_model, service_model
@@ -31,19 +30,6 @@ MESSAGE = {
     "MD5OfMessageAttributes": "md5a",
     "MessageAttributes": {"s": STRING_ATTRIBUTE},
 }
-
-
-def form_request(body: str) -> HttpRequest:
-    headers = Headers([("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")])
-    return HttpRequest("POST", "/", headers=headers, body=body.encode())
-
-
-def botocore_view(response: HttpResponse) -> dict[str, Any]:
-    return {
-        "status_code": response.status,
-        "headers": HeadersDict(dict(response.headers.items())),
-        "body": response.body,
-    }
 
 
 DOCUMENTED_REQUESTS: list[tuple[str, dict[str, str], dict[str, Any]]] = [

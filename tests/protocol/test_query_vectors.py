@@ -6,23 +6,18 @@ Output vectors: given the result (or error), our XML must parse, with botocore, 
 from __future__ import annotations
 
 import copy
-import json
-import math
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.awsrequest import HeadersDict
-from botocore.model import OperationModel, ServiceModel
+from botocore.model import OperationModel
 from botocore.parsers import create_parser
+from roundtrip import botocore_view
+from vectors import cases, error_round_trip, normalize, operation, request
 
-from cloudlet.errors import ServiceError
-from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
 from cloudlet.protocol.parsers import query as query_parser
 from cloudlet.protocol.serializers import query as query_serializer
 
-VECTORS = Path(__file__).parents[2].parent / "shared" / "data" / "botocore-protocol-tests"
+FILES = ("query",)
 
 # Cases a server need not (or cannot) reverse. botocore's protocol-tests-ignore-list.json is not
 # applied: it records where botocore the client deviates, and reversed those cases pass.
@@ -38,91 +33,32 @@ SKIPPED = {
 }
 
 
-def _cases(direction: str) -> list[Any]:
-    params = []
-    path = VECTORS / direction / "query.json"
-    if path.exists():
-        for suite in json.loads(path.read_text()):
-            for case in suite["cases"]:
-                reason = SKIPPED.get(case["id"])
-                marks = [pytest.mark.skip(reason=reason)] if reason else []
-                params.append(pytest.param(suite, case, id=case["id"], marks=marks))
-    if not params:
-        params.append(pytest.param(None, None, marks=pytest.mark.skip(reason=f"no vectors at {VECTORS}")))
-    return params
-
-
-def _operation(suite: dict[str, Any], case: dict[str, Any]) -> OperationModel:
-    description = copy.deepcopy({key: value for key, value in suite.items() if key != "cases"})
-    description["operations"] = {case["given"]["name"]: case["given"]}
-    return ServiceModel(description, service_name="protocoltests").operation_model(case["given"]["name"])
-
-
-def normalize(value: Any) -> Any:
-    """Both sides in the vectors' notation: epoch numbers, text blobs, special floats as strings."""
-    if isinstance(value, dict):
-        return {key: normalize(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [normalize(item) for item in value]
-    if isinstance(value, datetime):
-        return round(value.timestamp(), 3)
-    if isinstance(value, bytes):
-        return value.decode()
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    return value
-
-
-def botocore_view(response: HttpResponse) -> dict[str, Any]:
-    return {
-        "status_code": response.status,
-        "headers": HeadersDict(dict(response.headers.items())),
-        "body": response.body,
-    }
-
-
-@pytest.mark.parametrize(("suite", "case"), _cases("input"))
+@pytest.mark.parametrize(("suite", "case"), cases("input", FILES, SKIPPED, prefix_ids=False))
 def test_input_vector_parses_back_to_params(suite: dict[str, Any], case: dict[str, Any]) -> None:
-    operation = _operation(suite, case)
-    serialized = case["serialized"]
-    request = HttpRequest(
-        method=serialized.get("method", "POST"),
-        path=serialized.get("uri", "/"),
-        headers=Headers(serialized.get("headers", {}).items()),
-        body=serialized.get("body", "").encode(),
-    )
-    assert normalize(query_parser.parse(operation, request, {})) == normalize(case["params"])
+    parsed = query_parser.parse(operation(suite, case), request(case), {})
+    assert normalize(parsed) == normalize(case["params"])
 
 
-@pytest.mark.parametrize(("suite", "case"), _cases("output"))
+@pytest.mark.parametrize(("suite", "case"), cases("output", FILES, SKIPPED, prefix_ids=False))
 def test_output_vector_serializes_to_what_botocore_parses(
     suite: dict[str, Any], case: dict[str, Any]
 ) -> None:
-    operation = _operation(suite, case)
-    parser = create_parser("query")
+    op = operation(suite, case)
     if "error" in case:
-        _assert_error_round_trip(operation, case)
+        _assert_error_round_trip(op, case)
         return
-    response = query_serializer.serialize(operation, copy.deepcopy(case["result"]), "req-1")
+    response = query_serializer.serialize(op, copy.deepcopy(case["result"]), "req-1")
     assert response.headers["Content-Type"] == "text/xml"
-    parsed = parser.parse(botocore_view(response), operation.output_shape)
+    parsed = create_parser("query").parse(botocore_view(response), op.output_shape)
     assert parsed.pop("ResponseMetadata")["RequestId"] == "req-1"
     assert normalize(parsed) == normalize(case["result"])
 
 
-def _assert_error_round_trip(operation: OperationModel, case: dict[str, Any]) -> None:
-    shape = operation.service_model.shape_for(case["given"]["errors"][0]["shape"])
-    fields = {key: value for key, value in case["error"].items() if key.lower() != "message"}
-    status = case["response"]["status_code"]
-    error = ServiceError(shape.name, case.get("errorMessage", ""), status, fields=fields)
-    response = query_serializer.serialize_error(operation.service_model, operation, error, "req-1")
-    assert response.status == status
-    parser = create_parser("query")
-    parsed = parser.parse(botocore_view(response), operation.output_shape)
+def _assert_error_round_trip(op: OperationModel, case: dict[str, Any]) -> None:
+    response, parsed, modeled = error_round_trip("query", query_serializer.serialize_error, op, case)
+    assert response.status == case["response"]["status_code"]
     assert parsed["Error"]["Code"] == case["errorCode"]
     assert (parsed["Error"].get("Message") or "") == case.get("errorMessage", "")
     assert parsed["Error"]["Type"] == "Sender"
     assert parsed["ResponseMetadata"]["RequestId"] == "req-1"
-    modeled = parser.parse(botocore_view(response), shape)
-    modeled.pop("ResponseMetadata", None)
     assert normalize(modeled) == normalize(case["error"])

@@ -11,7 +11,6 @@ import json
 import math
 from calendar import timegm
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,13 +19,13 @@ from botocore.awsrequest import HeadersDict
 from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.parsers import create_parser
 from botocore.utils import parse_timestamp
+from vectors import VECTORS
 
 from cloudlet import protocol
 from cloudlet.errors import ServiceError
 from cloudlet.protocol import rest_routes
 from cloudlet.protocol.http import Headers, HttpRequest
 
-VECTORS = Path(__file__).parents[2].parent / "shared" / "data" / "botocore-protocol-tests"
 PROTOCOLS = ("rest-json", "rest-xml")
 
 # Cases a server cannot or need not honour, beyond botocore's own ignore list.

@@ -1,4 +1,5 @@
-"""Helpers shared by the protocols: timestamps, blobs, special floats, request bodies, error shapes."""
+"""Helpers shared by the protocols: timestamps, blobs, special floats, request bodies, error shapes,
+recursive structures."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import base64
 import calendar
 import gzip
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache
+from typing import Any
 
 from botocore.model import ServiceModel, StructureShape
 
@@ -102,3 +105,20 @@ def error_shape(service: ServiceModel, code: str) -> StructureShape | None:
 @cache
 def _error_shapes(service: ServiceModel) -> dict[str, StructureShape]:
     return {shape.name: shape for shape in service.error_shapes}
+
+
+Converter = Callable[[Any], Any]
+
+
+def compile_structure(memo: dict[str, Converter], name: str, build: Callable[[], Converter]) -> Converter:
+    """The converter `build` makes for the structure shape `name`, built once per `memo`.
+    Recursive shapes (DynamoDB's AttributeValue) meet themselves while building: they get a
+    forward reference to the converter being built."""
+    if name in memo:
+        return memo[name]
+    built: list[Converter] = []
+    memo[name] = lambda value: built[0](value)
+    convert = build()
+    built.append(convert)
+    memo[name] = convert
+    return convert

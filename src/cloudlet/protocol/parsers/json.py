@@ -8,7 +8,6 @@ through as json.loads produced it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -16,9 +15,14 @@ from botocore.model import ListShape, MapShape, OperationModel, Shape, Structure
 
 from cloudlet.errors import ServiceError
 from cloudlet.protocol.http import HttpRequest
-from cloudlet.protocol.values import b64decode, float_from_wire, parse_timestamp, request_body
-
-Converter = Callable[[Any], Any]
+from cloudlet.protocol.values import (
+    Converter,
+    b64decode,
+    compile_structure,
+    float_from_wire,
+    parse_timestamp,
+    request_body,
+)
 
 
 class _WrongType(ValueError):
@@ -69,11 +73,10 @@ def _compile(shape: Shape, memo: dict[str, Converter]) -> Converter | None:
 def _structure(shape: StructureShape, memo: dict[str, Converter]) -> Converter | None:
     if shape.is_document_type:
         return None
-    if shape.name in memo:
-        return memo[shape.name]
-    # Recursive shapes (DynamoDB's AttributeValue) meet themselves while compiling: forward.
-    compiled: list[Converter] = []
-    memo[shape.name] = lambda value: compiled[0](value)
+    return compile_structure(memo, shape.name, lambda: _members(shape, memo))
+
+
+def _members(shape: StructureShape, memo: dict[str, Converter]) -> Converter:
     fields: dict[str, tuple[str, Converter | None]] = {}
     for name, member in shape.members.items():
         fields[member.serialization.get("name", name)] = (name, _compile(member, memo))
@@ -90,8 +93,6 @@ def _structure(shape: StructureShape, memo: dict[str, Converter]) -> Converter |
             out[name] = item if conv is None else conv(item)
         return out
 
-    compiled.append(convert)
-    memo[shape.name] = convert
     return convert
 
 

@@ -7,7 +7,6 @@ timestampFormat (epoch seconds by default) and spells special floats as strings.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -16,9 +15,14 @@ from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Sh
 from cloudlet.errors import ServiceError
 from cloudlet.protocol.http import Headers, HttpResponse
 from cloudlet.protocol.query_legacy import query_error_code
-from cloudlet.protocol.values import b64encode, error_shape, float_to_wire, format_timestamp
-
-Converter = Callable[[Any], Any]
+from cloudlet.protocol.values import (
+    Converter,
+    b64encode,
+    compile_structure,
+    error_shape,
+    float_to_wire,
+    format_timestamp,
+)
 
 # The namespace AWS puts before '#' in __type (clients strip it). Services not listed send the
 # bare code (CloudWatch Logs, EventBridge, SSM, KMS: {"__type": "ResourceNotFoundException"}).
@@ -95,11 +99,10 @@ def _compile(shape: Shape, memo: dict[str, Converter]) -> Converter | None:
 def _structure(shape: StructureShape, memo: dict[str, Converter]) -> Converter | None:
     if shape.is_document_type:
         return None
-    if shape.name in memo:
-        return memo[shape.name]
-    # Recursive shapes (DynamoDB's AttributeValue) meet themselves while compiling: forward.
-    compiled: list[Converter] = []
-    memo[shape.name] = lambda value: compiled[0](value)
+    return compile_structure(memo, shape.name, lambda: _members(shape, memo))
+
+
+def _members(shape: StructureShape, memo: dict[str, Converter]) -> Converter:
     fields: dict[str, tuple[str, Converter | None]] = {}
     for name, member in shape.members.items():
         fields[name] = (member.serialization.get("name", name), _compile(member, memo))
@@ -114,8 +117,6 @@ def _structure(shape: StructureShape, memo: dict[str, Converter]) -> Converter |
             out[key] = item if conv is None else conv(item)
         return out
 
-    compiled.append(convert)
-    memo[shape.name] = convert
     return convert
 
 

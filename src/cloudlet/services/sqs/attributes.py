@@ -6,6 +6,7 @@ https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQue
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,15 +173,21 @@ def check_throughput(effective: dict[str, str]) -> None:
         )
 
 
-def _policy(value: str) -> str:
-    if not value.strip():
-        return ""
+def _json_map(value: str, error: Callable[[], ServiceError]) -> dict[str, Any]:
+    """The JSON object `value` spells; `error()` raised when it is not JSON or not an object."""
     try:
         document = json.loads(value)
     except ValueError:
-        raise invalid_attribute_value("Policy") from None
+        raise error() from None
     if not isinstance(document, dict):
-        raise invalid_attribute_value("Policy")
+        raise error()
+    return document
+
+
+def _policy(value: str) -> str:
+    if not value.strip():
+        return ""
+    _json_map(value, lambda: invalid_attribute_value("Policy"))
     return value
 
 
@@ -188,12 +195,7 @@ def parse_redrive_policy(value: str) -> RedrivePolicy:
     def bad(reason: str) -> ServiceError:
         return invalid_value("RedrivePolicy", value, reason)
 
-    try:
-        document = json.loads(value)
-    except ValueError:
-        raise bad("Redrive policy is not a valid JSON map.") from None
-    if not isinstance(document, dict):
-        raise bad("Redrive policy is not a valid JSON map.")
+    document = _json_map(value, lambda: bad("Redrive policy is not a valid JSON map."))
     for key in document:
         if key not in ("deadLetterTargetArn", "maxReceiveCount"):
             raise bad(
@@ -226,12 +228,7 @@ def parse_redrive_allow_policy(value: str) -> RedriveAllowPolicy:
     def bad(reason: str) -> ServiceError:
         return invalid_value("RedriveAllowPolicy", value, reason)
 
-    try:
-        document = json.loads(value)
-    except ValueError:
-        raise bad("Redrive allow policy is not a valid JSON map.") from None
-    if not isinstance(document, dict):
-        raise bad("Redrive allow policy is not a valid JSON map.")
+    document = _json_map(value, lambda: bad("Redrive allow policy is not a valid JSON map."))
     permission = document.get("redrivePermission")
     if permission not in REDRIVE_PERMISSIONS:
         raise bad(

@@ -92,8 +92,7 @@ def update_tags(tx: Transaction, queue_id: int, tags: dict[str, str]) -> None:
 
 
 def delete_queue(tx: Transaction, queue_id: int, account: str, region: str, name: str, now: int) -> None:
-    tx.execute("DELETE FROM sqs_messages WHERE queue_id = ?", (queue_id,))
-    tx.execute("DELETE FROM sqs_groups WHERE queue_id = ?", (queue_id,))
+    _clear_messages(tx, queue_id)
     tx.execute("DELETE FROM sqs_dedup WHERE queue_id = ?", (queue_id,))
     tx.execute("DELETE FROM sqs_queues WHERE id = ?", (queue_id,))
     tx.execute(
@@ -129,9 +128,14 @@ def dead_letter_sources(db: Reader, target_arn: str, after: str, limit: int) -> 
 
 
 def set_purged(tx: Transaction, queue_id: int, now: int) -> None:
+    _clear_messages(tx, queue_id)
+    tx.execute("UPDATE sqs_queues SET purged_at = ? WHERE id = ?", (now, queue_id))
+
+
+def _clear_messages(tx: Transaction, queue_id: int) -> None:
+    """A queue's messages, and with them its FIFO group heads."""
     tx.execute("DELETE FROM sqs_messages WHERE queue_id = ?", (queue_id,))
     tx.execute("DELETE FROM sqs_groups WHERE queue_id = ?", (queue_id,))
-    tx.execute("UPDATE sqs_queues SET purged_at = ? WHERE id = ?", (now, queue_id))
 
 
 # -- messages ----------------------------------------------------------------------------------
@@ -175,6 +179,8 @@ def insert_messages(tx: Transaction, rows: Sequence[InsertRow]) -> None:
     tx.executemany(_INSERT, rows)
 
 
+# What a claim does to a message, for claim_visible (standard) and claim_ids (FIFO) alike;
+# parameters :until, :now and :token.
 _CLAIM_SET = (
     "UPDATE sqs_messages SET visible_at = :until, receive_count = receive_count + 1,"
     " first_received_at = COALESCE(first_received_at, :now), received_at = :now, receipt = :token"
@@ -206,13 +212,10 @@ def claim_visible(
 def claim_ids(tx: Transaction, row_ids: Sequence[int], now: int, until: int, token: str) -> list[Row]:
     if not row_ids:
         return []
-    marks = ",".join("?" * len(row_ids))
-    sql = (
-        "UPDATE sqs_messages SET visible_at = ?, receive_count = receive_count + 1,"
-        " first_received_at = COALESCE(first_received_at, ?), received_at = ?, receipt = ?"
-        f" WHERE id IN ({marks}) RETURNING " + MESSAGE_COLUMNS
-    )
-    return list[Row](tx.all(sql, (until, now, now, token, *row_ids)))
+    ids = {f"id{index}": row_id for index, row_id in enumerate(row_ids)}
+    marks = ",".join(f":{name}" for name in ids)
+    sql = _CLAIM_SET + f" WHERE id IN ({marks}) RETURNING " + MESSAGE_COLUMNS
+    return list[Row](tx.all(sql, {"until": until, "now": now, "token": token, **ids}))
 
 
 def move_to_dead_letter(
