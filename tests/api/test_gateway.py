@@ -11,11 +11,11 @@ from harness import Server
 
 def test_unbuilt_operation_answers_501_naming_it(server: Server) -> None:
     with pytest.raises(ClientError) as caught:
-        server.client("dynamodb").list_tables()
+        server.client("dynamodb").list_backups()
     error = caught.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error["Error"]["Code"] == "NotImplemented"
-    assert "ListTables" in error["Error"]["Message"]
+    assert "ListBackups" in error["Error"]["Message"]
 
 
 def test_unbuilt_query_operation_answers_501(server: Server) -> None:

@@ -35,5 +35,5 @@ def test_in_process_client_round_trip(runtime: Runtime) -> None:
 
 def test_in_process_client_gets_aws_errors(runtime: Runtime) -> None:
     with pytest.raises(ClientError) as caught:
-        runtime.clients.client("dynamodb").list_tables()
+        runtime.clients.client("dynamodb").list_backups()
     assert caught.value.response["Error"]["Code"] == "NotImplemented"

@@ -69,3 +69,10 @@ def test_undelivered_events_survive_a_restart(tmp_path: Path) -> None:
         return seen
 
     assert asyncio.run(after_restart()) == [{"n": 1}]
+
+
+def test_schema_comments_may_hold_semicolons(tmp_path: Path) -> None:
+    from cloudlet.storage.migrations import _statements
+
+    sql = "-- a comment; with a semicolon\nCREATE TABLE a (x INTEGER); -- trailing; comment\nCREATE TABLE b (y TEXT);"
+    assert _statements(sql) == ["CREATE TABLE a (x INTEGER)", "CREATE TABLE b (y TEXT)"]

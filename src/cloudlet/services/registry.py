@@ -13,8 +13,8 @@ from cloudlet.services.base import Provider
 PROVIDERS: dict[str, str | None] = {
     "sqs": "cloudlet.services.sqs.provider:SqsProvider",
     "s3": None,
-    "dynamodb": None,
-    "dynamodbstreams": None,
+    "dynamodb": "cloudlet.services.dynamodb.provider:DynamoDbProvider",
+    "dynamodbstreams": "cloudlet.services.dynamodbstreams.provider:DynamoDbStreamsProvider",
     "lambda": None,
     "events": None,
     "scheduler": None,

@@ -52,4 +52,7 @@ def migrate(db: Database, services: list[str]) -> list[str]:
 
 
 def _statements(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    """Split a schema file on ';' once its `--` comments are gone (schema files hold no
+    string literals with ';' or '--')."""
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return [statement.strip() for statement in code.split(";") if statement.strip()]
