@@ -21,7 +21,7 @@ PROVIDERS: dict[str, str | None] = {
     "sns": None,
     "ssm": None,
     "kms": None,
-    "logs": None,
+    "logs": "cloudlet.services.logs.provider:LogsProvider",
     "cloudformation": None,
     "sts": None,
     "iam": None,
