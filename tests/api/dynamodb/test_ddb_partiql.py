@@ -197,3 +197,34 @@ def test_select_reads_only_the_sort_key_range(ddb: Any, make_table: Callable[...
         Statement=f"SELECT sk FROM \"{name}\" WHERE pk = 'p' AND sk >= 47 ORDER BY sk DESC"
     )
     assert [i["sk"]["N"] for i in rows["Items"]] == ["49", "48", "47"]
+
+
+def test_exists_is_a_condition_check_in_a_transaction(ddb: Any, table: str) -> None:
+    def transact(exists_where: str, mark: str) -> None:
+        ddb.execute_transaction(
+            TransactStatements=[
+                {"Statement": f'EXISTS(SELECT * FROM "{table}" WHERE {exists_where})'},
+                {
+                    "Statement": f"UPDATE \"{table}\" SET mark = '{mark}' WHERE artist = 'acme' AND song = 'a2'"
+                },
+            ]
+        )
+
+    def mark() -> Any:
+        key = {"artist": {"S": "acme"}, "song": {"S": "a2"}}
+        return ddb.get_item(TableName=table, Key=key)["Item"].get("mark")
+
+    transact("artist = 'acme' AND song = 'a1' AND genre = 'rock'", "first")
+    assert mark() == {"S": "first"}
+    for where in ("artist = 'acme' AND song = 'a1' AND genre = 'jazz'", "artist = 'nobody' AND song = 'x'"):
+        with pytest.raises(ClientError) as excinfo:
+            transact(where, "second")
+        assert error_of(excinfo)[0] == "TransactionCanceledException"
+        codes = [r["Code"] for r in excinfo.value.response["CancellationReasons"]]
+        assert codes == ["ConditionalCheckFailed", "None"]
+    assert mark() == {"S": "first"}
+    with pytest.raises(ClientError) as excinfo:
+        ddb.execute_statement(
+            Statement=f"EXISTS(SELECT * FROM \"{table}\" WHERE artist = 'acme' AND song = 'a1')"
+        )
+    assert error_of(excinfo)[0] == "ValidationException"

@@ -17,7 +17,7 @@ from cloudlet.services.dynamodb.addresses import (
     checked_key,
 )
 from cloudlet.services.dynamodb.errors import item_too_large, validation
-from cloudlet.services.dynamodb.item_ops import require_item
+from cloudlet.services.dynamodb.item_ops import check_collection_metrics, require_item
 from cloudlet.services.dynamodb.requests import compile_params
 from cloudlet.services.dynamodb.tables import Table
 from cloudlet.services.dynamodb.values import MAX_ITEM_SIZE, item_size
@@ -136,18 +136,18 @@ class BatchOperations(WritePath):
                 seen.add(address)
         used: list[dict[str, Any]] = []
         mode = params.get("ReturnConsumedCapacity")
+        metrics = check_collection_metrics(params.get("ReturnItemCollectionMetrics"))
         with self.db.write() as tx:
             for table, address, new, size in writes:
                 old = self.read_item(tx, table, address)
                 self.apply(tx, table, address, old, new, size if new is not None else None)
-                entry = capacity.consumed(
-                    mode, table.name, capacity.write_units(max(size, item_size(old) if old else 0)), "Write"
-                )
+                entry = capacity.write_consumed(mode, table, old, new)
                 if entry is not None:
                     used.append(entry)
+            collections = self.collections_metrics(tx, [(t, a) for t, a, _, _ in writes]) if metrics else None
         result: dict[str, Any] = {"UnprocessedItems": {}}
         if used:
             result["ConsumedCapacity"] = capacity.merge(used)
-        if params.get("ReturnItemCollectionMetrics") == "SIZE":
-            result["ItemCollectionMetrics"] = {}
+        if collections is not None:
+            result["ItemCollectionMetrics"] = collections
         return result

@@ -51,6 +51,18 @@ def check_on_failure(value: Any) -> bool:
     return True
 
 
+def check_collection_metrics(value: Any) -> bool:
+    """ReturnItemCollectionMetrics: True for SIZE."""
+    if value is None or value == "NONE":
+        return False
+    if value != "SIZE":
+        raise validation(
+            f"1 validation error detected: Value '{value}' at 'returnItemCollectionMetrics' failed to satisfy "
+            "constraint: Member must satisfy enum value set: [SIZE, NONE]"
+        )
+    return True
+
+
 def require_item(params: dict[str, Any]) -> Item:
     item = params.get("Item")
     if item is None:
@@ -81,14 +93,18 @@ class ItemOperations(WritePath):
             or bool(table.indexes)
             or params.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES")
         )
+        metrics = check_collection_metrics(params.get("ReturnItemCollectionMetrics"))
         with self.db.write() as tx:
             old = self.read_item(tx, table, address) if needs_old else None
             self.check_condition(request, old, on_failure)
             self.apply(tx, table, address, old, item, size)
+            collection = self.collection_metrics(tx, table, address, item) if metrics else None
         result: dict[str, Any] = {}
+        if collection is not None:
+            result["ItemCollectionMetrics"] = collection
         if returns == "ALL_OLD" and old:
             result["Attributes"] = old
-        self._write_capacity(result, params, table, size, old)
+        self._write_capacity(result, params, table, old, item)
         return result
 
     def get_item(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -97,13 +113,13 @@ class ItemOperations(WritePath):
         projection = compile_params(params, "GetItem").projection
         text = store.get_item(self.db, table.id, *address_of_key(table, key))
         result: dict[str, Any] = {}
-        size = 0
+        item = None
         if text is not None:
             item = item_json.loads(text)
-            size = item_size(item)
             result["Item"] = item if projection is None else projection.apply(item)
         mode = params.get("ReturnConsumedCapacity")
         if mode in ("TOTAL", "INDEXES"):
+            size = 0 if item is None else item_size(item)
             units = capacity.read_units(size, bool(params.get("ConsistentRead")))
             result["ConsumedCapacity"] = capacity.consumed(mode, table.name, units, "Read")
         return result
@@ -115,12 +131,16 @@ class ItemOperations(WritePath):
         on_failure = check_on_failure(params.get("ReturnValuesOnConditionCheckFailure"))
         request = compile_params(params, "UpdateItem", table)
         address = address_of_key(table, key)
+        metrics = check_collection_metrics(params.get("ReturnItemCollectionMetrics"))
         with self.db.write() as tx:
             old = self.read_item(tx, table, address)
             self.check_condition(request, old, on_failure)
             new, written, size = self.updated(table, request, key, old)
             self.apply(tx, table, address, old, new, size)
+            collection = self.collection_metrics(tx, table, address, key) if metrics else None
         result: dict[str, Any] = {}
+        if collection is not None:
+            result["ItemCollectionMetrics"] = collection
         if returns == "ALL_OLD" and old:
             result["Attributes"] = old
         elif returns == "ALL_NEW":
@@ -129,10 +149,9 @@ class ItemOperations(WritePath):
             attributes = written.updated_old() if returns == "UPDATED_OLD" else written.updated_new()
             if attributes:
                 result["Attributes"] = attributes
-        self._write_capacity(result, params, table, size, old)
+        self._write_capacity(result, params, table, old, new)
         return result
 
-    @staticmethod
     @staticmethod
     def updated(
         table: Table, request: Compiled, key: Item, old: Item | None
@@ -157,14 +176,18 @@ class ItemOperations(WritePath):
         on_failure = check_on_failure(params.get("ReturnValuesOnConditionCheckFailure"))
         request = compile_params(params, "DeleteItem", table)
         address = address_of_key(table, key)
+        metrics = check_collection_metrics(params.get("ReturnItemCollectionMetrics"))
         with self.db.write() as tx:
             old = self.read_item(tx, table, address)
             self.check_condition(request, old, on_failure)
             self.apply(tx, table, address, old, None)
+            collection = self.collection_metrics(tx, table, address, key) if metrics else None
         result: dict[str, Any] = {}
+        if collection is not None:
+            result["ItemCollectionMetrics"] = collection
         if returns == "ALL_OLD" and old:
             result["Attributes"] = old
-        self._write_capacity(result, params, table, 0, old)
+        self._write_capacity(result, params, table, old, None)
         return result
 
     # -- shared ---------------------------------------------------------------------------------
@@ -175,9 +198,8 @@ class ItemOperations(WritePath):
 
     @staticmethod
     def _write_capacity(
-        result: dict[str, Any], params: dict[str, Any], table: Table, size: int, old: Item | None
+        result: dict[str, Any], params: dict[str, Any], table: Table, old: Item | None, new: Item | None
     ) -> None:
-        mode = params.get("ReturnConsumedCapacity")
-        if mode in ("TOTAL", "INDEXES"):
-            units = capacity.write_units(max(size, item_size(old) if old else 0))
-            result["ConsumedCapacity"] = capacity.consumed(mode, table.name, units, "Write")
+        consumed = capacity.write_consumed(params.get("ReturnConsumedCapacity"), table, old, new)
+        if consumed is not None:
+            result["ConsumedCapacity"] = consumed

@@ -8,25 +8,28 @@ from __future__ import annotations
 from typing import Any
 
 from cloudlet.services.dynamodb.errors import INVALID, validation
-from cloudlet.services.dynamodb.expressions import CompiledCondition, KeyCondition, Projection, Update
-from cloudlet.services.dynamodb.expressions.bound import (
+from cloudlet.services.dynamodb.expressions import (
     Action,
     And,
     Between,
     Compare,
+    CompiledCondition,
     Condition,
     Function,
     IfNotExists,
     In,
+    KeyCondition,
     ListAppend,
     Literal,
     Not,
     Or,
     PathRef,
+    Projection,
+    Update,
+    analyze_key_condition,
+    compile_predicate,
     condition_paths,
 )
-from cloudlet.services.dynamodb.expressions.evaluation import compile_predicate
-from cloudlet.services.dynamodb.expressions.key_conditions import analyze_key_condition
 from cloudlet.services.dynamodb.values import type_of, validate_value
 
 _COMPARE = {"EQ": "=", "NE": "<>", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">"}

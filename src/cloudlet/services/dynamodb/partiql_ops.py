@@ -23,11 +23,11 @@ from cloudlet.services.dynamodb.addresses import (
     checked_key,
 )
 from cloudlet.services.dynamodb.errors import INVALID, conditional_check_failed, item_too_large, validation
+from cloudlet.services.dynamodb.expressions import Predicate, compile_predicate
 from cloudlet.services.dynamodb.expressions import Update as UpdateActions
-from cloudlet.services.dynamodb.expressions.evaluation import Predicate, compile_predicate
 from cloudlet.services.dynamodb.partiql_parser import parse
 from cloudlet.services.dynamodb.partiql_select import PartiqlSelect, project
-from cloudlet.services.dynamodb.partiql_statements import Delete, Insert, Select, Statement, Update
+from cloudlet.services.dynamodb.partiql_statements import Delete, Exists, Insert, Select, Statement, Update
 from cloudlet.services.dynamodb.partiql_where import split_key
 from cloudlet.services.dynamodb.tables import Table
 from cloudlet.services.dynamodb.values import MAX_ITEM_SIZE, item_size, validate_item
@@ -43,6 +43,11 @@ _REASON_CODES = {
 }
 
 
+def _outside_transaction(statement: Statement) -> None:
+    if isinstance(statement, Exists):
+        raise validation("EXISTS can only be used in a transaction")  # wording is cloudlet's
+
+
 def _duplicate() -> ServiceError:
     return ServiceError("DuplicateItemException", "Duplicate primary key exists in table", 400)
 
@@ -53,13 +58,18 @@ class WritePlan:
 
     table: Table
     address: Address
-    statement: Insert | Update | Delete
+    statement: Insert | Update | Delete | Exists
     key: Item
     condition: Predicate | None
     return_old: bool
 
     def outcome(self, old: Item | None) -> tuple[Item | None, list[Item]]:
         statement = self.statement
+        if isinstance(statement, Exists):  # a condition check: the item stays as it is
+            if old is None:
+                raise conditional_check_failed()
+            self._check(old)
+            return old, []
         if isinstance(statement, Insert):
             if old is not None:
                 raise _duplicate()
@@ -93,6 +103,7 @@ class WritePlan:
 class PartiqlOperations(PartiqlSelect):
     def execute_statement(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         statement = self._parse(params)
+        _outside_transaction(statement)
         table = self.table(ctx, statement.table)
         if isinstance(statement, Select):
             return self._select(table, statement, params)
@@ -115,6 +126,7 @@ class PartiqlOperations(PartiqlSelect):
             response: dict[str, Any] = {}
             try:
                 statement = self._parse(entry)
+                _outside_transaction(statement)
                 table = self.table(ctx, statement.table)
                 response["TableName"] = table.name
                 if isinstance(statement, Select):
@@ -210,7 +222,9 @@ class PartiqlOperations(PartiqlSelect):
             )
         return parse(text, params.get("Parameters"))
 
-    def _plan(self, table: Table, statement: Insert | Update | Delete, return_old: bool) -> WritePlan:
+    def _plan(
+        self, table: Table, statement: Insert | Update | Delete | Exists, return_old: bool
+    ) -> WritePlan:
         if isinstance(statement, Insert):
             item = validate_item(statement.item)
             address = address_of_item(table, item)
@@ -226,7 +240,8 @@ class PartiqlOperations(PartiqlSelect):
                     raise validation(
                         f"{INVALID}Cannot update attribute {action.path[0]}. This attribute is part of the key"
                     )
-        key, rest = split_key(table.key_names, statement.where)
+        where = statement.select.where if isinstance(statement, Exists) else statement.where
+        key, rest = split_key(table.key_names, where)
         key = checked_key(table, key)
         condition = None if rest is None else compile_predicate(rest)
         return WritePlan(table, address_of_key(table, key), statement, key, condition, return_old)

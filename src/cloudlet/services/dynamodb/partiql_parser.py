@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from cloudlet.services.dynamodb.errors import validation
-from cloudlet.services.dynamodb.expressions.bound import (
+from cloudlet.services.dynamodb.expressions import (
     Action,
     And,
     Arithmetic,
@@ -31,7 +31,15 @@ from cloudlet.services.dynamodb.expressions.bound import (
     Size,
     UpdateOperand,
 )
-from cloudlet.services.dynamodb.partiql_statements import Delete, Insert, Select, Statement, Update, malformed
+from cloudlet.services.dynamodb.partiql_statements import (
+    Delete,
+    Exists,
+    Insert,
+    Select,
+    Statement,
+    Update,
+    malformed,
+)
 from cloudlet.services.dynamodb.values import normalize_number, validate_value
 
 Item = dict[str, Any]
@@ -118,8 +126,13 @@ class _Parser:
             result = self.update()
         elif self.keyword("DELETE"):
             result = self.delete()
+        elif self.keyword("EXISTS"):
+            self.expect("(")
+            self.expect_keyword("SELECT")
+            result = Exists(self.select())
+            self.expect(")")
         else:
-            self.fail("expected SELECT, INSERT, UPDATE or DELETE")
+            self.fail("expected SELECT, INSERT, UPDATE, DELETE or EXISTS")
         self.punct(";")
         if self.peek().kind != "eof":
             self.fail("unexpected token")

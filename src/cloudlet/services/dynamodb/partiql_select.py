@@ -13,8 +13,7 @@ from typing import Any
 from cloudlet.services.dynamodb import item_json, paging, store
 from cloudlet.services.dynamodb.addresses import partition
 from cloudlet.services.dynamodb.errors import validation
-from cloudlet.services.dynamodb.expressions import Projection
-from cloudlet.services.dynamodb.expressions.evaluation import compile_predicate
+from cloudlet.services.dynamodb.expressions import Projection, compile_predicate
 from cloudlet.services.dynamodb.partiql_statements import Select
 from cloudlet.services.dynamodb.partiql_where import equality, sort_bounds
 from cloudlet.services.dynamodb.store import Row

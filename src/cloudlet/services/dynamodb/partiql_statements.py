@@ -7,7 +7,7 @@ from typing import Any
 
 from cloudlet.errors import ServiceError
 from cloudlet.services.dynamodb.errors import validation
-from cloudlet.services.dynamodb.expressions.bound import Action, Condition, Path
+from cloudlet.services.dynamodb.expressions import Action, Condition, Path
 
 Item = dict[str, Any]
 
@@ -43,7 +43,19 @@ class Delete:
     returning: str | None
 
 
-Statement = Select | Insert | Update | Delete
+@dataclass(frozen=True)
+class Exists:
+    """EXISTS(SELECT ...): a transaction's condition check on the one item the SELECT's
+    WHERE names by its full key (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-functions.exists.html)."""
+
+    select: Select
+
+    @property
+    def table(self) -> str:
+        return self.select.table
+
+
+Statement = Select | Insert | Update | Delete | Exists
 
 
 def malformed(detail: str) -> ServiceError:

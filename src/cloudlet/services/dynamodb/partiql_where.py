@@ -7,13 +7,13 @@ from typing import Any
 
 from cloudlet.services.dynamodb import store
 from cloudlet.services.dynamodb.errors import validation
-from cloudlet.services.dynamodb.expressions import KeyRange
-from cloudlet.services.dynamodb.expressions.bound import (
+from cloudlet.services.dynamodb.expressions import (
     And,
     Between,
     Compare,
     Condition,
     Function,
+    KeyRange,
     Literal,
     PathRef,
 )

@@ -16,16 +16,22 @@ LIMITATIONS:
       few days), but only values within five years in the past count, as on AWS.
     - SSE, continuous backups (point-in-time recovery) and table classes are settings only:
       nothing is encrypted, no backup is taken, no restore is possible.
-    - ReturnConsumedCapacity=INDEXES reports the table's (or the queried index's) units
-      only, not the units each write spends on every index; ItemCollectionMetrics is never
-      returned.
+    - ConsumedCapacity: a write counts its table units plus, per secondary index it touches,
+      one write (two when the index key changes) in 1 KB units of the projected entry, without
+      AWS's per-entry overhead bytes; reads count the table or the queried index only. PartiQL
+      operations report no ConsumedCapacity.
+    - ItemCollectionMetrics.SizeEstimateRangeGB is [n, n + 1] around the exact collection
+      size (items plus local index entries) in GB; AWS's estimate is coarser.
     - No request size quotas beyond the documented item (400 KB), batch (25/100), page
-      (1 MB), BatchGetItem response (16 MB) and transaction (100 actions) limits; the 4 MB
-      transaction size limit is not checked.
-    - PartiQL: SELECT, INSERT, UPDATE and DELETE on one table (or "table"."index"); a
-      SELECT reads one partition when its WHERE pins the partition key with =, else scans;
-      sort-key predicates filter rather than narrow the range. ORDER BY only on the
-      sort key of one partition; no EXISTS.
+      (1 MB), BatchGetItem response (16 MB) and transaction (100 actions, 4 MB) limits. The
+      4 MB transaction check counts Put items whole and the other actions by their key
+      (TransactGetItems: the items read); its message is not verified against AWS.
+    - PartiQL: SELECT, INSERT, UPDATE and DELETE on one table (or "table"."index"), and
+      EXISTS(SELECT ...) in ExecuteTransaction as a condition check on one item (the SELECT's
+      WHERE must name its full key; other predicates are the condition). A SELECT reads one
+      partition when its WHERE pins the partition key with =, else scans; sort-key
+      predicates filter rather than narrow the range. ORDER BY only on the sort key of one
+      partition.
     - Global tables, backups, exports/imports, Kinesis streaming destinations, resource
       policies and contributor insights are not implemented (501).
 """

@@ -39,6 +39,7 @@ _EXPRESSIONS = (
 )
 _LEGACY = ("Expected", "AttributeUpdates", "KeyConditions", "QueryFilter", "ScanFilter", "AttributesToGet")
 _ALL = frozenset(_EXPRESSIONS + _LEGACY)
+_LEGACY_SET = frozenset(_LEGACY + ("ConditionalOperator",))
 
 
 def compile_params(params: dict[str, Any], operation: str, table: Table | None = None) -> Compiled:
@@ -47,13 +48,13 @@ def compile_params(params: dict[str, Any], operation: str, table: Table | None =
         return Compiled()
     check_expression_parameters(params, operation)
     compiled = compile_request(params)
+    if params.keys().isdisjoint(_LEGACY_SET):
+        _check_update(compiled.update, table)
+        return Compiled(
+            compiled.condition, compiled.update, compiled.key_condition, compiled.filter, compiled.projection
+        )
     update = compiled.update or legacy.attribute_updates(params.get("AttributeUpdates"))
-    if update is not None and table is not None:
-        for name in table.key_names:
-            if name in update.attribute_names:
-                raise validation(
-                    f"{INVALID}Cannot update attribute {name}. This attribute is part of the key"
-                )
+    _check_update(update, table)
     key = compiled.key_condition
     if key is None and params.get("KeyConditions"):
         key = legacy.key_conditions(params["KeyConditions"])
@@ -65,3 +66,12 @@ def compile_params(params: dict[str, Any], operation: str, table: Table | None =
         filter=compiled.filter or legacy.filter_of(legacy_filter, params.get("ConditionalOperator")),
         projection=compiled.projection or legacy.attributes_to_get(params.get("AttributesToGet")),
     )
+
+
+def _check_update(update: Update | None, table: Table | None) -> None:
+    if update is not None and table is not None:
+        for name in table.key_names:
+            if name in update.attribute_names:
+                raise validation(
+                    f"{INVALID}Cannot update attribute {name}. This attribute is part of the key"
+                )

@@ -82,6 +82,24 @@ def index_stats(db: Reader, table_id: int) -> dict[str, tuple[int, int]]:
     return {str(r["index_name"]): (int(r["n"]), int(r["b"])) for r in rows}
 
 
+def collection_size(db: Reader, table_id: int, hash_: int, pk: bytes, local_indexes: Sequence[str]) -> int:
+    """Bytes of one item collection: a partition's items and their local index entries
+    (a local index shares the table's partition key, so its entries share hash and pk)."""
+    row = db.one(
+        "SELECT coalesce(sum(size), 0) AS b FROM ddb_items WHERE table_id = ? AND hash = ? AND pk = ?",
+        (table_id, hash_, pk),
+    )
+    total = 0 if row is None else int(row["b"])
+    for index in local_indexes:
+        row = db.one(
+            "SELECT coalesce(sum(size), 0) AS b FROM ddb_index_items"
+            " WHERE table_id = ? AND index_name = ? AND hash = ? AND pk = ?",
+            (table_id, index, hash_, pk),
+        )
+        total += 0 if row is None else int(row["b"])
+    return total
+
+
 # -- items -------------------------------------------------------------------------------------
 
 

@@ -23,13 +23,19 @@ from cloudlet.services.dynamodb.addresses import (
     checked_key,
 )
 from cloudlet.services.dynamodb.errors import idempotent_mismatch, item_too_large, validation
-from cloudlet.services.dynamodb.item_ops import ItemOperations, check_on_failure, require_item
+from cloudlet.services.dynamodb.item_ops import (
+    ItemOperations,
+    check_collection_metrics,
+    check_on_failure,
+    require_item,
+)
 from cloudlet.services.dynamodb.requests import Compiled, compile_params
 from cloudlet.services.dynamodb.tables import Table
 from cloudlet.services.dynamodb.values import MAX_ITEM_SIZE, item_size
 
 Item = dict[str, Any]
 MAX_ACTIONS = 100  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
+MAX_AGGREGATE_SIZE = 4 * 1024 * 1024
 TOKEN_LIFETIME_S = 600.0
 ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
 
@@ -66,9 +72,12 @@ class TransactOperations(ItemOperations):
                     raise idempotent_mismatch()
                 response: dict[str, Any] = json.loads(seen["response"])
                 return response
+        metrics = check_collection_metrics(params.get("ReturnItemCollectionMetrics"))
         actions = [self._action(ctx, entry) for entry in items]
         if len({(a.table.id, a.address) for a in actions}) != len(actions):
             raise validation("Transaction request cannot include multiple operations on one item")
+        # Put items count whole, the other actions by their key.
+        _check_aggregate(sum(a.size if a.kind == "Put" else item_size(a.key) for a in actions))
         mode = params.get("ReturnConsumedCapacity")
         used: list[dict[str, Any]] = []
         with self.db.write() as tx:
@@ -84,13 +93,15 @@ class TransactOperations(ItemOperations):
             for action, old, new in zip(actions, olds, news, strict=True):
                 if action.kind != "ConditionCheck":
                     self.apply(tx, action.table, action.address, old, new)
-                size = max(item_size(old) if old else 0, item_size(new) if new else 0)
-                entry = capacity.consumed(mode, action.table.name, capacity.write_units(size, True), "Write")
+                entry = capacity.write_consumed(mode, action.table, old, new, transactional=True)
                 if entry is not None:
                     used.append(entry)
             result: dict[str, Any] = {}
             if used:
                 result["ConsumedCapacity"] = capacity.merge(used)
+            if metrics:
+                written = [(a.table, a.address) for a in actions if a.kind != "ConditionCheck"]
+                result["ItemCollectionMetrics"] = self.collections_metrics(tx, written)
             if token:
                 store.save_token(
                     tx,
@@ -175,6 +186,7 @@ class TransactOperations(ItemOperations):
         responses: list[dict[str, Any]] = []
         used: list[dict[str, Any]] = []
         mode = params.get("ReturnConsumedCapacity")
+        total = 0
         with self.db.write() as tx:  # one snapshot for every read
             for table, address, projection in reads:
                 text = store.get_item(tx, table.id, *address)
@@ -185,9 +197,11 @@ class TransactOperations(ItemOperations):
                     item = item_json.loads(text)
                     size = item_size(item)
                     responses.append({"Item": item if projection is None else projection.apply(item)})
+                total += size
                 entry = capacity.consumed(mode, table.name, capacity.read_units(size, True, True), "Read")
                 if entry is not None:
                     used.append(entry)
+        _check_aggregate(total)
         result: dict[str, Any] = {"Responses": responses}
         if used:
             result["ConsumedCapacity"] = capacity.merge(used)
@@ -204,6 +218,13 @@ def _check_count(items: list[Any], member: str) -> None:
             f"1 validation error detected: Value '[...]' at '{member}' failed to satisfy constraint: "
             f"Member must have length less than or equal to {MAX_ACTIONS}"
         )
+
+
+def _check_aggregate(size: int) -> None:
+    """The aggregate size of a transaction's items may not exceed 4 MB (TransactWriteItems,
+    TransactGetItems: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html)."""
+    if size > MAX_AGGREGATE_SIZE:
+        raise validation("Transaction item size has exceeded the 4 MB limit")
 
 
 def _cancelled(reasons: list[dict[str, Any]]) -> ServiceError:

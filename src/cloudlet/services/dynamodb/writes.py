@@ -4,13 +4,15 @@ ends here."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from cloudlet.services.dynamodb import item_json, store, stream_records, stream_store
 from cloudlet.services.dynamodb.addresses import Address, index_entry
 from cloudlet.services.dynamodb.core import DynamoCore
+from cloudlet.services.dynamodb.store import Reader
 from cloudlet.services.dynamodb.tables import Table
-from cloudlet.services.dynamodb.values import item_size, values_equal
+from cloudlet.services.dynamodb.values import decode_key, item_size, values_equal
 from cloudlet.storage.db import Transaction
 
 Item = dict[str, Any]
@@ -18,6 +20,7 @@ Item = dict[str, Any]
 # TTL only considers values within five years in the past:
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-before-you-start.html
 TTL_LOOKBACK_S = 5 * 365 * 24 * 3600
+GIGABYTE = 1024**3
 
 
 class WritePath(DynamoCore):
@@ -63,6 +66,39 @@ class WritePath(DynamoCore):
             seq = stream_store.append(tx, stream.id, now, record)
             tx.emit("dynamodb.stream", {"StreamArn": stream.arn, "SequenceNumber": str(seq)})
         return True
+
+    def collection_metrics(
+        self, db: Reader, table: Table, address: Address, key: Item
+    ) -> dict[str, Any] | None:
+        """ItemCollectionMetrics for the collection of `key` (an item or its key), after a
+        write; None for a table without local secondary indexes, as AWS leaves it out
+        (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LSI.html#LSI.ItemCollections)."""
+        local = [index.name for index in table.indexes.values() if index.local]
+        if not local:
+            return None
+        size = store.collection_size(db, table.id, address[0], address[1], local)
+        low = float(math.floor(size / GIGABYTE))
+        return {
+            "ItemCollectionKey": {table.hash.name: key[table.hash.name]},
+            "SizeEstimateRangeGB": [low, low + 1.0],
+        }
+
+    def collections_metrics(
+        self, db: Reader, writes: list[tuple[Table, Address]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """BatchWriteItem's and TransactWriteItems' ItemCollectionMetrics: per table with local
+        secondary indexes, one entry per item collection written."""
+        result: dict[str, list[dict[str, Any]]] = {}
+        seen: set[tuple[int, bytes]] = set()
+        for table, address in writes:
+            if (table.id, address[1]) in seen:
+                continue
+            seen.add((table.id, address[1]))
+            key = {table.hash.name: decode_key(address[1], table.hash.type)}
+            metrics = self.collection_metrics(db, table, address, key)
+            if metrics is not None:
+                result.setdefault(table.name, []).append(metrics)
+        return result
 
     def _update_indexes(
         self, tx: Transaction, table: Table, address: Address, old: Item | None, new: Item | None

@@ -11,10 +11,35 @@ A provider typically calls, per request:
     key_range = compiled.key_condition.for_schema("pk", "S", "sk", "N")
     compiled.filter.matches(item); compiled.projection.apply(item)
 
-Every error is the ServiceError("ValidationException", ...) DynamoDB answers with."""
+Every error is the ServiceError("ValidationException", ...) DynamoDB answers with.
+
+The bound forms (Condition, Action and their nodes) are exported too, for code that builds
+conditions and updates from other sources (the legacy parameters, PartiQL) and compiles
+them with compile_predicate / analyze_key_condition. A compiled request is cached per
+shape, so a repeated request skips binding (request.py, reuse.py)."""
 
 from cloudlet.services.dynamodb.expressions.attributes import ExpressionAttributes
-from cloudlet.services.dynamodb.expressions.bound import Path
+from cloudlet.services.dynamodb.expressions.bound import (
+    Action,
+    And,
+    Arithmetic,
+    Between,
+    Compare,
+    Condition,
+    Function,
+    IfNotExists,
+    In,
+    ListAppend,
+    Literal,
+    Not,
+    Operand,
+    Or,
+    Path,
+    PathRef,
+    Size,
+    UpdateOperand,
+    condition_paths,
+)
 from cloudlet.services.dynamodb.expressions.compiler import (
     MAX_EXPRESSION_SIZE,
     CompiledCondition,
@@ -26,7 +51,14 @@ from cloudlet.services.dynamodb.expressions.compiler import (
     compile_projection,
     compile_update,
 )
-from cloudlet.services.dynamodb.expressions.key_conditions import Bound, KeyCondition, KeyRange, KeyTerm
+from cloudlet.services.dynamodb.expressions.evaluation import Predicate, compile_predicate
+from cloudlet.services.dynamodb.expressions.key_conditions import (
+    Bound,
+    KeyCondition,
+    KeyRange,
+    KeyTerm,
+    analyze_key_condition,
+)
 from cloudlet.services.dynamodb.expressions.paths import get_path
 from cloudlet.services.dynamodb.expressions.projection import project
 from cloudlet.services.dynamodb.expressions.request import (
@@ -41,24 +73,45 @@ from cloudlet.services.dynamodb.expressions.updates import UpdateResult
 __all__ = [
     "MAX_EXPRESSION_SIZE",
     "OPERATION_PARAMETERS",
+    "Action",
+    "And",
+    "Arithmetic",
+    "Between",
     "Bound",
+    "Compare",
     "CompiledCondition",
+    "Condition",
     "ExpressionAttributes",
+    "Function",
+    "IfNotExists",
+    "In",
     "KeyCondition",
     "KeyRange",
     "KeyTerm",
+    "ListAppend",
+    "Literal",
+    "Not",
+    "Operand",
+    "Or",
     "Path",
+    "PathRef",
+    "Predicate",
     "Projection",
     "RequestExpressions",
+    "Size",
     "Update",
+    "UpdateOperand",
     "UpdateResult",
+    "analyze_key_condition",
     "check_expression_parameters",
     "compile_condition",
     "compile_filter",
     "compile_key_condition",
+    "compile_predicate",
     "compile_projection",
     "compile_request",
     "compile_update",
+    "condition_paths",
     "get_path",
     "is_reserved",
     "project",

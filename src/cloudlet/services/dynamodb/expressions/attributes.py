@@ -42,14 +42,7 @@ class ExpressionAttributes:
                         f'ExpressionAttributeValues contains invalid key: Syntax error; key: "{key}"'
                     )
         self.names: dict[str, str] = dict(names or {})
-        self.values: dict[str, AttributeValue] = {}
-        for key, value in (values or {}).items():
-            try:
-                self.values[key] = validate_value(value)
-            except ServiceError as error:
-                raise validation_error(
-                    f"ExpressionAttributeValues contains invalid value: {error.message} for key {key}"
-                ) from None
+        self.values = validate_values(values or {})
         self._unused_names = dict.fromkeys(self.names)
         self._unused_values = dict.fromkeys(self.values)
 
@@ -78,3 +71,16 @@ class ExpressionAttributes:
             raise validation_error(
                 f"Value provided in ExpressionAttributeValues unused in expressions: keys: {{{keys}}}"
             )
+
+
+def validate_values(values: Mapping[str, Any]) -> dict[str, AttributeValue]:
+    """Each value validated and normalized, or the ValidationException naming its key."""
+    validated: dict[str, AttributeValue] = {}
+    for key, value in values.items():
+        try:
+            validated[key] = validate_value(value)
+        except ServiceError as error:
+            raise validation_error(
+                f"ExpressionAttributeValues contains invalid value: {error.message} for key {key}"
+            ) from None
+    return validated

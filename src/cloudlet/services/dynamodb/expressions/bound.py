@@ -5,7 +5,7 @@ and what a provider may inspect (paths are tuples of names and list indexes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cloudlet.services.dynamodb.values import AttributeValue
 
@@ -20,6 +20,9 @@ class PathRef:
 @dataclass(frozen=True, slots=True)
 class Literal:
     value: AttributeValue
+    # The ExpressionAttributeValues key it came from (None for values given otherwise), so a
+    # compiled request can be reused with another request's values (see reuse.py).
+    placeholder: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

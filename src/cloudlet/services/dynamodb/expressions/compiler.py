@@ -1,7 +1,8 @@
 """Compiling one expression string against a request's names and values.
 
 Parsing depends on the string alone and is cached per distinct string; binding (names and
-values substituted, semantic checks) runs per request and is linear in the expression.
+values substituted, semantic checks) is linear in the expression, and compile_request
+(request.py) keeps its result for later requests of the same shape.
 Each compile_* raises the ValidationException DynamoDB would, prefixed with the
 expression's parameter name ("Invalid ConditionExpression: ...")."""
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 
 from cloudlet.services.dynamodb.expressions import nodes as n
@@ -54,12 +56,12 @@ class CompiledCondition:
         """Whether the condition holds for `item` ({} for an item that does not exist)."""
         return self._predicate(item)
 
-    @property
+    @cached_property
     def attribute_names(self) -> frozenset[str]:
         """Top-level attributes the condition reads (Query rejects key attributes in a filter)."""
         return _heads(self.paths)
 
-    @property
+    @cached_property
     def nested_attribute_names(self) -> frozenset[str]:
         """Top-level attributes read through a nested path (a.b, a[0]): keys must be scalars."""
         return _nested_heads(self.paths)
@@ -73,12 +75,12 @@ class Update:
     def paths(self) -> tuple[Path, ...]:
         return tuple(action.path for action in self.actions)
 
-    @property
+    @cached_property
     def attribute_names(self) -> frozenset[str]:
         """Top-level attributes written ("Cannot update attribute pk" is checked on these)."""
         return _heads(self.paths)
 
-    @property
+    @cached_property
     def nested_attribute_names(self) -> frozenset[str]:
         return _nested_heads(self.paths)
 
@@ -93,11 +95,11 @@ class Update:
 class Projection:
     paths: tuple[Path, ...]
 
-    @property
+    @cached_property
     def attribute_names(self) -> frozenset[str]:
         return _heads(self.paths)
 
-    @property
+    @cached_property
     def nested_attribute_names(self) -> frozenset[str]:
         return _nested_heads(self.paths)
 

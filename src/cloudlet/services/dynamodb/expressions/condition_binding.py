@@ -29,7 +29,7 @@ from cloudlet.services.dynamodb.expressions.bound import (
 )
 from cloudlet.services.dynamodb.expressions.errors import ExpressionError, path_text
 from cloudlet.services.dynamodb.expressions.reserved import is_reserved
-from cloudlet.services.dynamodb.values import compare_values, type_of
+from cloudlet.services.dynamodb.values import AttributeValue, compare_values, type_of
 
 # name -> number of operands
 FUNCTIONS = {
@@ -126,7 +126,7 @@ class _LeafBinder:
                     f"An expression attribute value used in expression is not defined; attribute value: {node.text}",
                 )
                 return Literal({"NULL": True})
-            return Literal(value)
+            return Literal(value, node.text)
         args = tuple(self.operand(arg) for arg in node.args)  # only size() is left here
         self.check_function(node.name, args)
         return Size(args[0] if args else Literal({"NULL": True}))
@@ -186,12 +186,10 @@ class _LeafBinder:
         kind = static_type(operand)
         if kind != "S":
             self.wrong_type("attribute_type", kind or "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}")
-        elif isinstance(operand, Literal) and operand.value["S"] not in ATTRIBUTE_TYPES:
-            self.problem(
-                "type",
-                f"Invalid attribute type name found; type: {operand.value['S']}, "
-                f"valid types: {{{','.join(ATTRIBUTE_TYPES)}}}",
-            )
+        elif isinstance(operand, Literal):
+            problem = type_name_problem(operand.value)
+            if problem is not None:
+                self.problem("type", problem)
 
     def wrong_type(self, name: str, kind: str) -> None:
         self.problem(
@@ -200,23 +198,38 @@ class _LeafBinder:
         )
 
     def check_bounds(self, low: Operand, high: Operand) -> None:
-        if not isinstance(low, Literal) or not isinstance(high, Literal):
-            return
-        low_type, high_type = type_of(low.value), type_of(high.value)
-        bounds = (
-            f"lower bound operand: AttributeValue: {{{low_type}:{_shown(low)}}}, "
-            f"upper bound operand: AttributeValue: {{{high_type}:{_shown(high)}}}"
-        )
-        if low_type != high_type:
-            self.problem(
-                "type", f"The BETWEEN operator requires same data type for lower and upper bounds; {bounds}"
-            )
-        elif (compare_values(low.value, high.value) or 0) > 0:
-            self.problem(
-                "type",
-                "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; "
-                + bounds,
-            )
+        if isinstance(low, Literal) and isinstance(high, Literal):
+            problem = bounds_problem(low.value, high.value)
+            if problem is not None:
+                self.problem("type", problem)
+
+
+# The two checks that read a value's content, not only its type: a compiled request reused
+# with other values (reuse.py) runs them again.
+
+
+def type_name_problem(value: AttributeValue) -> str | None:
+    """attribute_type's second operand, a string, must name a type."""
+    if value["S"] in ATTRIBUTE_TYPES:
+        return None
+    return (
+        f"Invalid attribute type name found; type: {value['S']}, valid types: {{{','.join(ATTRIBUTE_TYPES)}}}"
+    )
+
+
+def bounds_problem(low: AttributeValue, high: AttributeValue) -> str | None:
+    """BETWEEN's literal bounds must have one type and be in order."""
+    low_type, high_type = type_of(low), type_of(high)
+    if low_type != high_type:
+        problem = "The BETWEEN operator requires same data type for lower and upper bounds"
+    elif (compare_values(low, high) or 0) > 0:
+        problem = "The BETWEEN operator requires upper bound to be greater than or equal to lower bound"
+    else:
+        return None
+    return (
+        f"{problem}; lower bound operand: AttributeValue: {{{low_type}:{_shown(low)}}}, "
+        f"upper bound operand: AttributeValue: {{{high_type}:{_shown(high)}}}"
+    )
 
 
 def static_type(operand: Operand) -> str | None:
@@ -228,9 +241,9 @@ def static_type(operand: Operand) -> str | None:
     return None
 
 
-def _shown(literal: Literal) -> str:
-    kind = type_of(literal.value)
-    data = literal.value[kind]
+def _shown(value: AttributeValue) -> str:
+    kind = type_of(value)
+    data = value[kind]
     return base64.b64encode(data).decode() if kind == "B" else str(data)
 
 

@@ -9,7 +9,7 @@ as DynamoDB reports them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cloudlet.errors import validation_error
 from cloudlet.services.dynamodb.expressions.bound import (
@@ -42,6 +42,7 @@ class KeyTerm:
     attribute: str
     op: str  # = < <= > >= BETWEEN BEGINS_WITH, with the attribute on the left
     values: tuple[AttributeValue, ...]
+    placeholders: tuple[str | None, ...] = field(default=(), compare=False)  # of the values
 
 
 @dataclass(frozen=True)
@@ -176,12 +177,14 @@ def _collect(node: Condition, terms: dict[str, KeyTerm]) -> None:
         raise validation_error("Invalid condition in KeyConditionExpression: No key attribute specified")
     if attribute in terms:
         raise validation_error("KeyConditionExpressions must only contain one condition per key")
-    values = tuple(operand.value for operand in operands if isinstance(operand, Literal))
+    literals = [operand for operand in operands if isinstance(operand, Literal)]
+    values = tuple(literal.value for literal in literals)
+    placeholders = tuple(literal.placeholder for literal in literals)
     if isinstance(node, Compare):
         op = node.op if position == 0 else _FLIPPED[node.op]
     else:
         op = "BETWEEN" if isinstance(node, Between) else "BEGINS_WITH"
-    terms[attribute] = KeyTerm(attribute, op, values)
+    terms[attribute] = KeyTerm(attribute, op, values, placeholders)
 
 
 def _operands(node: Condition) -> tuple[Operand, ...]:

@@ -120,7 +120,7 @@ class _Binder:
                 f"An expression attribute value used in expression is not defined; attribute value: {node.text}",
             )
             return _PLACEHOLDER
-        return Literal(value)
+        return Literal(value, node.text)
 
     def value(self, node: n.SetValueNode) -> UpdateOperand:
         if isinstance(node, n.PathNode):

@@ -10,7 +10,6 @@ updated path are copied, the rest is shared."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +84,19 @@ def _evaluate(operand: UpdateOperand | None, item: Item) -> AttributeValue:
     return {"N": combine(left["N"], right["N"])}
 
 
+def copy_value(value: AttributeValue) -> AttributeValue:
+    """A copy sharing nothing mutable with `value` (scalars' str/bytes are immutable)."""
+    kind = type_of(value)
+    data = value[kind]
+    if kind == "M":
+        return {"M": {name: copy_value(member) for name, member in data.items()}}
+    if kind == "L":
+        return {"L": [copy_value(element) for element in data]}
+    if kind in ("SS", "NS", "BS"):
+        return {kind: list(data)}
+    return {kind: data}
+
+
 def _typed(value: AttributeValue, kind: str) -> AttributeValue:
     if kind not in value:
         raise validation_error(WRONG_OPERAND_TYPE)
@@ -106,7 +118,7 @@ class _Application:
             key = action.path[-1]
             if action.section == "SET":
                 assert value is not None
-                self.put(container, key, copy.deepcopy(value))
+                self.put(container, key, copy_value(value))
             elif action.section == "REMOVE":
                 self.remove(container, key)
             else:
@@ -180,7 +192,7 @@ class _Application:
             raise validation_error(WRONG_OPERAND_TYPE)
         if section == "ADD":
             if existing is None:
-                self.put(container, key, copy.deepcopy(operand))
+                self.put(container, key, copy_value(operand))
             elif kind == "N":
                 self.set(container, key, {"N": add_numbers(existing["N"], operand["N"])})
             else:

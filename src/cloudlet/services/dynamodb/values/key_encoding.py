@@ -16,6 +16,7 @@ declared type, so the type needs no tag byte."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from cloudlet.services.dynamodb.values.compare import AttributeValue, type_of
 from cloudlet.services.dynamodb.values.numbers import MIN_EXPONENT, format_number, to_decimal
@@ -31,8 +32,13 @@ def encode_key(value: AttributeValue) -> bytes:
     if kind == "B":
         return bytes(value["B"])
     if kind == "N":
-        return encode_number(to_decimal(value["N"]))
+        return _encoded_number(value["N"])
     raise ValueError(f"key attributes are S, N or B, not {kind}")
+
+
+@lru_cache(maxsize=8192)
+def _encoded_number(text: str) -> bytes:
+    return encode_number(to_decimal(text))
 
 
 def encode_number(number: Decimal) -> bytes:

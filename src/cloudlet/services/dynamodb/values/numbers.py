@@ -72,6 +72,14 @@ def format_number(value: Decimal) -> str:
 
 
 def normalize_number(text: object) -> str:
+    """The normalized text of an N string, or the ValidationException for a bad one."""
+    if not isinstance(text, str):
+        raise validation_error(NOT_NUMERIC)
+    return _normalized(text)
+
+
+@lru_cache(maxsize=8192)
+def _normalized(text: str) -> str:  # errors propagate uncached
     return format_number(parse_number(text))
 
 

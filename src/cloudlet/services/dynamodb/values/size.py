@@ -12,6 +12,7 @@ negative; zero takes 1. That exact count is what DynamoDB's 400 KB check agrees 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from cloudlet.errors import validation_error
@@ -42,7 +43,7 @@ def value_size(value: AttributeValue) -> int:
     if kind == "B":
         return len(data)
     if kind == "N":
-        return number_size(to_decimal(data))
+        return _number_text_size(data)
     if kind in ("BOOL", "NULL"):
         return 1
     if kind == "SS":
@@ -50,12 +51,17 @@ def value_size(value: AttributeValue) -> int:
     if kind == "BS":
         return sum(len(element) for element in data)
     if kind == "NS":
-        return sum(number_size(to_decimal(element)) for element in data)
+        return sum(_number_text_size(element) for element in data)
     if kind == "L":
         return 3 + sum(1 + value_size(element) for element in data)
     if kind == "M":
         return 3 + sum(1 + len(name.encode("utf-8")) + value_size(v) for name, v in data.items())
     raise ValueError(f"unknown attribute type {kind}")
+
+
+@lru_cache(maxsize=8192)
+def _number_text_size(text: str) -> int:
+    return number_size(to_decimal(text))
 
 
 def number_size(number: Decimal) -> int:

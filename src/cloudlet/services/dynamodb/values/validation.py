@@ -14,7 +14,7 @@ from typing import Any
 
 from cloudlet.errors import validation_error
 from cloudlet.services.dynamodb.values.compare import ALL_TYPES, AttributeValue, Item
-from cloudlet.services.dynamodb.values.numbers import format_number, parse_number
+from cloudlet.services.dynamodb.values.numbers import format_number, normalize_number, parse_number
 
 INVALID = "One or more parameter values were invalid: "
 EMPTY_VALUE = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
@@ -29,6 +29,7 @@ EMPTY_SET = {
     "BS": INVALID + "Binary sets should not be empty",
 }
 NUMBER_SET_DUPLICATES = "Input collection contains duplicates"
+_KNOWN = frozenset(ALL_TYPES)
 
 
 def validate_item(item: Mapping[str, Any]) -> Item:
@@ -40,6 +41,10 @@ def validate_value(value: Any) -> AttributeValue:
     """A normalized copy of one attribute value, or the ValidationException AWS gives."""
     if not isinstance(value, Mapping):
         raise validation_error(EMPTY_VALUE)
+    if len(value) == 1:  # the usual shape: one type key, checked without scanning them all
+        for kind, data in value.items():
+            if data is not None and kind in _KNOWN:
+                return {kind: _validate(kind, data)}
     present = [kind for kind in ALL_TYPES if value.get(kind) is not None]
     if not present:
         raise validation_error(EMPTY_VALUE)
@@ -52,8 +57,10 @@ def validate_value(value: Any) -> AttributeValue:
 
 
 def _validate(kind: str, data: Any) -> Any:
+    if kind == "S":
+        return data
     if kind == "N":
-        return format_number(parse_number(data))
+        return normalize_number(data)
     if kind == "NULL":
         if data is not True:
             raise validation_error(NULL_NOT_TRUE)
