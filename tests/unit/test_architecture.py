@@ -67,3 +67,16 @@ def test_time_is_read_only_through_the_clock() -> None:
         text = path.read_text()
         offenders += [f"{rel}: {b}" for b in banned if b in text]
     assert offenders == []
+
+
+def test_shared_engines_are_pure() -> None:
+    """patterns/ and schedules/ serve several services: they import no service, runtime or storage."""
+    offenders = []
+    for folder in ("patterns", "schedules"):
+        for path in modules(folder):
+            for name in imports(path):
+                if name.startswith(
+                    ("cloudlet.services", "cloudlet.runtime", "cloudlet.storage", "cloudlet.gateway")
+                ):
+                    offenders.append(f"{path.relative_to(SRC)}: {name}")
+    assert offenders == []

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cloudlet.services.events.patterns import compile_pattern
+from cloudlet.patterns import compile_pattern
 
 
 def matches(pattern: dict[str, Any] | str, event: dict[str, Any]) -> bool:

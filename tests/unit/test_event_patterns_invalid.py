@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cloudlet.errors import ServiceError
-from cloudlet.services.events.patterns import (
+from cloudlet.patterns import (
     PatternError,
     compile_lambda_filters,
     compile_pattern,

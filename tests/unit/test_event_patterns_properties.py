@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cloudlet.services.events.patterns import compile_pattern
+from cloudlet.patterns import compile_pattern
 
 keys = st.text(alphabet="abcdefgh-_.", min_size=1, max_size=6).filter(lambda k: k != "$or")
 scalars = st.one_of(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cloudlet.services.events.patterns import FilterPolicy, PatternError, compile_filter_policy
+from cloudlet.patterns import FilterPolicy, PatternError, compile_filter_policy
 
 
 def string(value: str) -> dict[str, Any]:

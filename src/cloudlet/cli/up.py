@@ -31,6 +31,7 @@ def banner(settings: Settings, runtime: Runtime) -> str:
             f"cloudlet {__version__} ready on {endpoint}  (state in {where})",
             "Point the AWS CLI and SDKs at it:",
             f"  export AWS_ENDPOINT_URL={endpoint}",
+            f"  export AWS_ENDPOINT_URL_SQS={endpoint}   # AWS CLI v1 ignores AWS_ENDPOINT_URL for SQS",
             "  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1",
             f'  boto3.client("sqs", endpoint_url="{endpoint}")',
             "Ctrl-C stops it.",

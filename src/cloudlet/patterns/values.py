@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from cloudlet.services.events.patterns.dialects import Dialect
+from cloudlet.patterns.dialects import Dialect
 
 
 class PatternError(ValueError):

@@ -1,5 +1,6 @@
 """The one event-pattern engine: EventBridge rules (PutRule, TestEventPattern), Lambda event
-source mapping FilterCriteria and SNS subscription filter policies. Pure; no I/O.
+source mapping FilterCriteria and SNS subscription filter policies. Pure; no I/O. It lives
+outside services/ because three services share it and services never import each other.
 
     pattern = compile_pattern('{"source": ["aws.s3"]}')           # raises PatternError
     pattern.matches(event)
@@ -15,10 +16,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudlet.errors import ServiceError
-from cloudlet.services.events.patterns.compiler import Pattern, compile_pattern
-from cloudlet.services.events.patterns.dialects import EVENTBRIDGE, LAMBDA, SNS_ATTRIBUTES, SNS_BODY, Dialect
-from cloudlet.services.events.patterns.sns import FilterPolicy, Scope, attribute_values, compile_filter_policy
-from cloudlet.services.events.patterns.values import PatternError
+from cloudlet.patterns.compiler import Pattern, compile_pattern
+from cloudlet.patterns.dialects import EVENTBRIDGE, LAMBDA, SNS_ATTRIBUTES, SNS_BODY, Dialect
+from cloudlet.patterns.sns import FilterPolicy, Scope, attribute_values, compile_filter_policy
+from cloudlet.patterns.values import PatternError
 
 __all__ = [
     "EVENTBRIDGE",

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from cloudlet.services.events.patterns.dialects import EVENTBRIDGE, Dialect
-from cloudlet.services.events.patterns.values import (
+from cloudlet.patterns.dialects import EVENTBRIDGE, Dialect
+from cloudlet.patterns.values import (
     AnythingBut,
     EqualsIgnoreCase,
     ExactAddress,

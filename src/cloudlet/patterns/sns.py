@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from cloudlet.services.events.patterns.compiler import OR, Pattern, compile_pattern, parse_json
-from cloudlet.services.events.patterns.dialects import SNS_ATTRIBUTES, SNS_BODY
-from cloudlet.services.events.patterns.values import PatternError
+from cloudlet.patterns.compiler import OR, Pattern, compile_pattern, parse_json
+from cloudlet.patterns.dialects import SNS_ATTRIBUTES, SNS_BODY
+from cloudlet.patterns.values import PatternError
 
 Scope = Literal["MessageAttributes", "MessageBody"]
 
