@@ -23,8 +23,8 @@ PROVIDERS: dict[str, str | None] = {
     "kms": None,
     "logs": "cloudlet.services.logs.provider:LogsProvider",
     "cloudformation": None,
-    "sts": None,
-    "iam": None,
+    "sts": "cloudlet.services.sts.provider:StsProvider",
+    "iam": "cloudlet.services.iam.provider:IamProvider",
 }
 
 
