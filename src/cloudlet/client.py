@@ -105,7 +105,8 @@ class InternalClients:
             raise RuntimeError("internal clients block: call them from a thread (asyncio.to_thread)")
         response = asyncio.run_coroutine_threadsafe(self._handler(_to_http_request(request)), loop).result()
         headers = {name: value for name, value in response.headers}
-        return AWSResponse(request.url, response.status, headers, _Body(response.body))
+        body = response.stream.read_all() if response.stream is not None else response.body
+        return AWSResponse(request.url, response.status, headers, _Body(body))
 
 
 def http_client(

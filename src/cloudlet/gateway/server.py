@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import uvicorn
 
+from cloudlet import ids, protocol
+from cloudlet.errors import ServiceError
 from cloudlet.gateway.internal import PREFIX, InternalApi
+from cloudlet.protocol import s3_post
 from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
+from cloudlet.protocol.rest_body import AwsChunkedDecoder, is_aws_chunked, is_object_upload
+from cloudlet.protocol.rest_common import BadValue
+from cloudlet.protocol.specs import service_model
 from cloudlet.runtime.runtime import Runtime
 from cloudlet.settings import Settings
 
@@ -30,12 +40,24 @@ class App:
             return
         if scope["type"] != "http":
             return
-        request = await _read_request(scope, receive)
-        if request.path.startswith(PREFIX):
-            response = await self.internal.handle(request)
-        else:
-            response = await self.runtime.gateway.handle(request)
-        await _send_response(send, request, response)
+        request = _request_line(scope)
+        try:
+            try:
+                await _read_body(request, receive, self.runtime.data_dir / "spool")
+            except BadValue as exc:  # only S3 uploads are spooled: their framing broke
+                response = _s3_error(ServiceError("IncompleteBody", str(exc), 400))
+            else:
+                if request.path.startswith(PREFIX):
+                    response = await self.internal.handle(request)
+                elif s3_post.is_form_post(request):
+                    handle = self.runtime.gateway.handle
+                    response = await s3_post.handle(request, handle, self.runtime.clock.now(), _s3_error)
+                else:
+                    response = await self.runtime.gateway.handle(request)
+            await _send_response(send, request, response)
+        finally:
+            if request.body_file is not None:
+                request.body_file.unlink(missing_ok=True)  # unless the provider kept (renamed) it
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:
@@ -49,7 +71,28 @@ class App:
                 return
 
 
-async def _read_request(scope: Scope, receive: Any) -> HttpRequest:
+def _request_line(scope: Scope) -> HttpRequest:
+    headers = Headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
+    raw_path = scope.get("raw_path")
+    return HttpRequest(
+        method=scope["method"],
+        path=scope["path"],
+        query_string=scope["query_string"].decode("latin-1"),
+        headers=headers,
+        raw_path=raw_path.decode("latin-1") if raw_path else scope["path"],
+        host=headers.get("host") or "",
+        scheme=scope.get("scheme", "http"),
+    )
+
+
+# S3 uploads at least this big (or of unknown size) go to a temp file, never whole in memory.
+SPOOL_THRESHOLD = 1024 * 1024
+
+
+async def _read_body(request: HttpRequest, receive: Any, spool_dir: Path) -> None:
+    if is_object_upload(request) and _content_length(request) >= SPOOL_THRESHOLD:
+        await _spool_body(request, receive, spool_dir)
+        return
     chunks = []
     while True:
         message = await receive()
@@ -58,27 +101,74 @@ async def _read_request(scope: Scope, receive: Any) -> HttpRequest:
             chunks.append(chunk)
         if not message.get("more_body"):
             break
-    headers = Headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
-    raw_path = scope.get("raw_path")
-    return HttpRequest(
-        method=scope["method"],
-        path=scope["path"],
-        query_string=scope["query_string"].decode("latin-1"),
-        headers=headers,
-        body=b"".join(chunks),
-        raw_path=raw_path.decode("latin-1") if raw_path else scope["path"],
-        host=headers.get("host") or "",
-        scheme=scope.get("scheme", "http"),
-    )
+    request.body = b"".join(chunks)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.headers.get("content-length") or SPOOL_THRESHOLD)
+    except ValueError:
+        return SPOOL_THRESHOLD
+
+
+async def _spool_body(request: HttpRequest, receive: Any, spool_dir: Path) -> None:
+    """Write the body to a temp file as it arrives, aws-chunked framing decoded on the way.
+
+    Each write is one socket read's worth (uvicorn pauses reading past 64 KiB buffered), a
+    bounded write into the page cache; the fsync comes later, in a thread, with the hashing."""
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=spool_dir, prefix="upload-")
+    request.body_file = Path(name)
+    decoder = AwsChunkedDecoder() if is_aws_chunked(request) else None
+    with os.fdopen(fd, "wb", buffering=0) as file:
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            if chunk:
+                data = decoder.feed(chunk) if decoder is not None else chunk
+                if len(data) > _INLINE_WRITE:
+                    await asyncio.to_thread(_write, file, data)
+                elif data:
+                    _write(file, data)
+            if not message.get("more_body"):
+                break
+    if decoder is not None:
+        request.trailers = decoder.finish()
+
+
+_INLINE_WRITE = 256 * 1024  # bigger pieces are written from a thread
+
+
+def _write(file: BinaryIO, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = file.write(view)
+        view = view[written or 0 :]
+
+
+def _s3_error(error: ServiceError) -> HttpResponse:
+    return protocol.serialize_error("rest-xml", service_model("s3"), None, error, ids.request_id())
 
 
 async def _send_response(send: Any, request: HttpRequest, response: HttpResponse) -> None:
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-    body = b"" if request.method == "HEAD" else response.body
+    stream = response.stream
     if "content-length" not in response.headers:
-        headers.append((b"content-length", str(len(response.body)).encode()))
+        length = stream.length if stream is not None else len(response.body)
+        headers.append((b"content-length", str(length).encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    if stream is None or request.method == "HEAD":
+        if stream is not None:
+            stream.close()
+        body = b"" if request.method == "HEAD" else response.body
+        await send({"type": "http.response.body", "body": body})
+        return
+    try:
+        async for chunk in stream.chunks():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    finally:
+        stream.close()
+    await send({"type": "http.response.body", "body": b""})
 
 
 def build_app(settings: Settings) -> App:

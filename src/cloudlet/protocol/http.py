@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import parse_qsl
+
+STREAM_CHUNK = 256 * 1024
 
 
 class Headers:
@@ -52,6 +58,10 @@ class HttpRequest:
     raw_path: str = ""  # the path as sent, still percent-encoded ("" = same as path)
     host: str = ""  # Host header (without scheme)
     scheme: str = "http"
+    # A large upload spooled to disk instead of `body` (which is then b""), aws-chunked
+    # framing already removed; its trailing headers (flexible checksums) are in `trailers`.
+    body_file: Path | None = None
+    trailers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def query(self) -> list[tuple[str, str]]:
@@ -63,8 +73,57 @@ class HttpRequest:
         return f"{self.scheme}://{self.host}"
 
 
+@dataclass(frozen=True)
+class SpooledBody:
+    """A request payload on disk (what a streaming payload member holds for spooled uploads)."""
+
+    path: Path
+    size: int
+
+
+class FileStream:
+    """A response payload read from an open file in bounded chunks, off the event loop.
+
+    The file is opened by the provider (so a concurrent overwrite cannot swap it) and closed
+    here once sent, or by close() when the body is never sent (HEAD, 304)."""
+
+    def __init__(self, file: BinaryIO, offset: int, length: int) -> None:
+        self.file = file
+        self.offset = offset
+        self.length = length
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        remaining = self.length
+        position = self.offset
+        # The worker thread only fills this buffer: allocating in worker threads grows their
+        # malloc arenas, which keep the memory (RSS) long after.
+        buffer = bytearray(STREAM_CHUNK)
+        try:
+            while remaining > 0:
+                view = memoryview(buffer)[: min(STREAM_CHUNK, remaining)]
+                count = await asyncio.to_thread(os.preadv, self.file.fileno(), [view], position)
+                if not count:
+                    break
+                position += count
+                remaining -= count
+                yield bytes(view[:count])
+        finally:
+            self.close()
+
+    def read_all(self) -> bytes:
+        """The whole payload at once (in-process clients, tests)."""
+        try:
+            return os.pread(self.file.fileno(), self.length, self.offset)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.file.close()
+
+
 @dataclass
 class HttpResponse:
     status: int = 200
     headers: Headers = field(default_factory=Headers)
     body: bytes = b""
+    stream: FileStream | None = None  # when set, the body is sent from it (body is b"")

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel, Shape
 
-from cloudlet.protocol.http import HttpRequest
+from cloudlet.protocol.http import HttpRequest, SpooledBody
 from cloudlet.protocol.rest_common import BadValue, bound_params, plan
+from cloudlet.protocol.rest_routes import path_style
+from cloudlet.protocol.routing import credential_scope
 
 
 @dataclass
@@ -38,7 +41,9 @@ def parse_members(
     body = request_body(request)
     params = bound_params(operation, members, body.headers, request.query, uri_params)
     payload = members.payload
-    if payload is not None:
+    if request.body_file is not None and payload is not None and members.streaming:
+        params[payload.name] = SpooledBody(request.body_file, request.body_file.stat().st_size)
+    elif payload is not None:
         if members.streaming:
             if body.data or payload.shape.type_name == "blob":
                 params[payload.name] = _raw_payload(payload.shape, body.data)
@@ -60,16 +65,26 @@ def _raw_payload(shape: Shape, data: bytes) -> bytes | str:
 
 def request_body(request: HttpRequest) -> RequestBody:
     headers = request.headers.items()
+    if request.body_file is not None:  # spooled: the framing is gone, the trailers kept
+        return RequestBody(b"", _without_aws_chunked(headers) + request.trailers)
     if not _is_aws_chunked(request):
-        return RequestBody(request.body, headers)
+        return RequestBody(request.body, _without_aws_chunked(headers))
     data, trailers = decode_aws_chunked(request.body)
     return RequestBody(data, _without_aws_chunked(headers) + trailers)
 
 
 def _is_aws_chunked(request: HttpRequest) -> bool:
+    return is_aws_chunked(request)
+
+
+def is_aws_chunked(request: HttpRequest) -> bool:
+    """Framed as aws-chunked: a STREAMING-* payload hash, or `Content-Encoding: aws-chunked` with
+    the decoded length (a bodiless request may carry the encoding alone)."""
     sha = request.headers.get("x-amz-content-sha256") or ""
     encoding = request.headers.get("content-encoding") or ""
-    return sha.startswith("STREAMING-") or "aws-chunked" in encoding
+    return sha.startswith("STREAMING-") or (
+        "aws-chunked" in encoding and "x-amz-decoded-content-length" in request.headers
+    )
 
 
 def _without_aws_chunked(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -79,7 +94,7 @@ def _without_aws_chunked(headers: list[tuple[str, str]]) -> list[tuple[str, str]
             codings = [c.strip() for c in value.split(",") if c.strip() and c.strip() != "aws-chunked"]
             if not codings:
                 continue
-            value = ",".join(codings)
+            value = ", ".join(codings)
         kept.append((name, value))
     return kept
 
@@ -114,3 +129,82 @@ def _trailers(rest: bytes) -> list[tuple[str, str]]:
         if sep and name.strip().lower() != "x-amz-trailer-signature":
             trailers.append((name.strip(), value.strip()))
     return trailers
+
+
+class AwsChunkedDecoder:
+    """decode_aws_chunked for a body that arrives in pieces: feed() returns the payload bytes
+    seen so far, finish() the trailing headers. Memory stays bounded by one chunk header line."""
+
+    _MAX_LINE = 64 * 1024
+
+    def __init__(self) -> None:
+        self._line = bytearray()  # a chunk header (or the CRLF after a chunk) being read
+        self._remaining = 0  # payload bytes left in the current chunk
+        self._in_data = False
+        self._trailer_text: bytearray | None = None  # set once the zero-size chunk is seen
+
+    def feed(self, data: bytes) -> bytes:
+        out = bytearray()
+        view = memoryview(data)
+        while view:
+            if self._trailer_text is not None:
+                self._trailer_text += view
+                if len(self._trailer_text) > self._MAX_LINE:
+                    raise BadValue("aws-chunked trailers too large")
+                break
+            if self._in_data:
+                take = min(self._remaining, len(view))
+                out += view[:take]
+                view = view[take:]
+                self._remaining -= take
+                self._in_data = self._remaining > 0
+                continue
+            line_end = bytes(view[: self._MAX_LINE]).find(b"\n")
+            if line_end < 0:
+                self._line += view
+                if len(self._line) > self._MAX_LINE:
+                    raise BadValue("Invalid chunk header in aws-chunked body")
+                break
+            self._line += view[: line_end + 1]
+            view = view[line_end + 1 :]
+            self._header_line(bytes(self._line).strip())
+            self._line.clear()
+        return bytes(out)
+
+    def _header_line(self, line: bytes) -> None:
+        if not line:
+            return  # the CRLF that ends a chunk's data
+        try:
+            size = int(line.split(b";", 1)[0].strip(), 16)
+        except ValueError as exc:
+            raise BadValue("Invalid chunk size in aws-chunked body") from exc
+        if size == 0:
+            self._trailer_text = bytearray()
+        else:
+            self._in_data = True
+            self._remaining = size
+
+    def finish(self) -> list[tuple[str, str]]:
+        if self._trailer_text is None:
+            raise BadValue("Incomplete aws-chunked body")
+        return _trailers(bytes(self._trailer_text))
+
+
+# Query keys an S3 PutObject / UploadPart may carry: its own, and presigned-URL auth.
+_UPLOAD_QUERY = frozenset({"partNumber", "uploadId", "x-id", "AWSAccessKeyId", "Signature", "Expires"})
+
+
+def is_object_upload(request: HttpRequest) -> bool:
+    """True for S3 PutObject and UploadPart: the requests whose body is worth spooling to disk.
+    Decided from the request line and headers alone, before the body is read."""
+    if request.method != "PUT" or "x-amz-target" in request.headers or "x-amz-copy-source" in request.headers:
+        return False
+    scope = credential_scope(request)
+    if scope is not None and scope.service != "s3":
+        return False
+    for key, _ in parse_qsl(request.query_string, keep_blank_values=True):
+        if key not in _UPLOAD_QUERY and not key.startswith("X-Amz-"):
+            return False
+    path = path_style(request.host, request.raw_path or request.path).split("?", 1)[0]
+    bucket, _, key = path.lstrip("/").partition("/")
+    return bool(bucket and key)

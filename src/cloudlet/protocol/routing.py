@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 from cloudlet.errors import ServiceError
 from cloudlet.protocol import rest_routes
 from cloudlet.protocol.http import HttpRequest
-from cloudlet.protocol.specs import protocol_of, service_model
+from cloudlet.protocol.specs import metadata, protocol_of, service_model
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 
@@ -65,7 +65,7 @@ class Router:
     def _by_target_prefix(self) -> dict[str, str]:
         prefixes = {}
         for name in self.services:
-            prefix = service_model(name).metadata.get("targetPrefix")
+            prefix = metadata(name).get("targetPrefix")
             if prefix:
                 prefixes[prefix] = name
         return prefixes
@@ -74,7 +74,7 @@ class Router:
     def _by_signing_name(self) -> dict[str, str]:
         names: dict[str, str] = {}
         for name in self.services:
-            meta = service_model(name).metadata
+            meta = metadata(name)
             signing = meta.get("signingName") or meta.get("endpointPrefix") or name
             # Several services may share a signing name (dynamodb, dynamodbstreams): the
             # one whose name equals it wins; the others are reached by X-Amz-Target.

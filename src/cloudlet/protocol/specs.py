@@ -20,6 +20,14 @@ def service_model(name: str) -> ServiceModel:
 
 
 @cache
+def metadata(name: str) -> dict[str, str]:
+    """A model's metadata without keeping the model: routing needs the metadata of every
+    service, but only the models of the services actually called stay in memory."""
+    raw = Loader().load_service_model(name, "service-2")  # a fresh loader caches nothing
+    return {key: value for key, value in raw["metadata"].items() if isinstance(value, str)}
+
+
+@cache
 def operation_model(service: str, operation: str) -> OperationModel:
     return service_model(service).operation_model(operation)
 

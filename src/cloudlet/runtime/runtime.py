@@ -13,6 +13,7 @@ from typing import Any
 from cloudlet.client import InternalClients
 from cloudlet.clock import Clock, Timer
 from cloudlet.gateway.chain import Gateway
+from cloudlet.runtime import dispatch
 from cloudlet.services import registry
 from cloudlet.services.base import Provider, ServiceEnv
 from cloudlet.settings import Settings
@@ -43,12 +44,16 @@ class Runtime:
         self._loops: set[asyncio.Task[None]] = set()
         self._timer_wake = asyncio.Event()
         self._advance_lock = asyncio.Lock()
-        env = ServiceEnv(db=self.db, clock=self.clock, settings=settings, background=self)
+        env = ServiceEnv(
+            db=self.db, clock=self.clock, settings=settings, background=self, data_dir=self.data_dir
+        )
         self.providers: dict[str, Provider] = {
             name: registry.provider_class(name)(env) for name in registry.service_names()
         }
         self.gateway = Gateway(settings, self.providers)
         self.clients = InternalClients(self.gateway.handle, lambda: self.loop, settings.endpoint)
+        env.extras["clients"] = self.clients  # S3 validates notification destinations through them
+        dispatch.register(self.outbox, self.clients)
         self.clock.on_change(self._clock_changed)
 
     # -- life ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from cloudlet.clock import Clock
@@ -30,6 +31,7 @@ class ServiceEnv:
     clock: Clock
     settings: Settings
     background: Background
+    data_dir: Path = Path(".cloudlet")  # the runtime's data dir (files beside the database)
     extras: dict[str, Any] = field(default_factory=dict)  # injected runtime capabilities
 
 

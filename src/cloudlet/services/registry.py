@@ -12,15 +12,15 @@ from cloudlet.services.base import Provider
 # botocore service name -> "module:Class", or None while no operation is built yet
 PROVIDERS: dict[str, str | None] = {
     "sqs": "cloudlet.services.sqs.provider:SqsProvider",
-    "s3": None,
+    "s3": "cloudlet.services.s3.provider:S3Provider",
     "dynamodb": "cloudlet.services.dynamodb.provider:DynamoDbProvider",
     "dynamodbstreams": "cloudlet.services.dynamodbstreams.provider:DynamoDbStreamsProvider",
     "lambda": None,
     "events": None,
     "scheduler": None,
     "sns": None,
-    "ssm": None,
-    "kms": None,
+    "ssm": "cloudlet.services.ssm.provider:SsmProvider",
+    "kms": "cloudlet.services.kms.provider:KmsProvider",
     "logs": "cloudlet.services.logs.provider:LogsProvider",
     "cloudformation": None,
     "sts": "cloudlet.services.sts.provider:StsProvider",

@@ -14,7 +14,7 @@ from botocore.model import OperationModel, ServiceModel, StructureShape
 
 from cloudlet.errors import ServiceError
 from cloudlet.protocol import rest_s3
-from cloudlet.protocol.http import Headers, HttpResponse
+from cloudlet.protocol.http import FileStream, Headers, HttpResponse
 from cloudlet.protocol.rest_common import (
     Plan,
     bodiless,
@@ -41,16 +41,35 @@ def serialize(operation: OperationModel, result: dict[str, Any], request_id: str
     shape = operation.output_shape
     members = plan(shape) if shape is not None else None
     status = response_status(operation, members, result)
+    if (
+        operation.name == "GetObject"
+        and result.get("ContentRange")
+        and rest_s3.is_s3(operation.service_model)
+    ):
+        status = 206  # a ranged GetObject is Partial Content; the model has no status member for it
+    if operation.name == "PutBucketPolicy" and rest_s3.is_s3(operation.service_model):
+        status = 204  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html#API_PutBucketPolicy_Examples
     body = b""
+    stream = None
     if shape is not None and members is not None:
         for name, value in response_headers(members, result):
             headers.add(name, value)
-        body, content_type = _body(operation, shape, members, result)
-        if content_type and "content-type" not in headers:
-            headers.add("Content-Type", content_type)
+        payload = members.payload
+        streamed = result.get(payload.name) if payload is not None else None
+        if isinstance(streamed, FileStream):
+            stream = streamed  # a large object body: sent in chunks from its file
+            if "content-type" not in headers:
+                headers.add("Content-Type", "application/octet-stream")
+        else:
+            body, content_type = _body(operation, shape, members, result)
+            if content_type and "content-type" not in headers:
+                headers.add("Content-Type", content_type)
     if bodiless(status, str(operation.http.get("method", ""))):
         body = b""
-    return HttpResponse(status, headers, body)
+        if stream is not None:
+            stream.close()
+            stream = None
+    return HttpResponse(status, headers, body, stream)
 
 
 def _id_headers(service: ServiceModel, request_id: str) -> Headers:

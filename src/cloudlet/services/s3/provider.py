@@ -1,0 +1,53 @@
+"""S3: buckets, objects, versions, listing, multipart uploads, checksums, notifications.
+
+Object bytes are files under <data dir>/s3/blobs named by generated ids; metadata is in
+SQLite. Uploads of 1 MiB or more are spooled to disk by the gateway and large GetObject
+bodies are streamed from their file, so memory stays flat whatever the object size.
+The operations live in one module per concern; this class puts them together.
+
+LIMITATIONS:
+    - Policies, ACLs, public access blocks, ownership controls (except that BucketOwnerEnforced
+      refuses ACL changes), CORS, encryption, lifecycle, logging and website configurations
+      are stored and returned, never enforced: no request is denied by them, no object
+      expires, no CORS preflight is answered, no log is written, nothing is encrypted
+      (SSE-S3/SSE-KMS/SSE-C settings are recorded and echoed).
+    - Signatures (headers, presigned URLs, POST form policies) are not verified; presigned
+      URLs and POST policies expire on the clock. Anonymous requests act as the default account.
+    - Any bucket is served from any region (AWS redirects requests to the bucket's region).
+      A bucket of another account answers AccessDenied (no cross-account policies).
+    - CRC32C and CRC64NVME are computed in pure Python (~10 MB/s): correct but slow for big
+      objects. Other checksums and MD5 run at native speed.
+    - Object Lock retention and legal holds protect versions from deletion only.
+    - POST Object (browser form uploads) reads the form into memory: fine for forms, not for
+      huge files (PUT and multipart uploads stream to disk).
+    - Replication, inventory, analytics, metrics, intelligent tiering, accelerate, request
+      payment, S3 Select, restore, torrents and static website hosting are not implemented.
+    - Notifications reach SQS queues. SNS topics and Lambda functions are accepted in
+      configurations (not validated: those services are not built yet) but nothing is
+      delivered to them yet; EventBridgeConfiguration is stored, no event is sent.
+    - Delivery is at least once, after the commit, through the outbox.
+    - A crash between writing an object's file and committing it leaves an unreferenced file;
+      completed multipart uploads are remembered (to answer a repeated Complete) for ever.
+"""
+
+from __future__ import annotations
+
+from cloudlet.services.s3.bucket_configs import BucketConfigOperations
+from cloudlet.services.s3.buckets import BucketOperations
+from cloudlet.services.s3.listing import ListingOperations
+from cloudlet.services.s3.multipart import MultipartOperations
+from cloudlet.services.s3.notification_ops import NotificationOperations
+from cloudlet.services.s3.object_lock import ObjectLockOperations
+from cloudlet.services.s3.object_ops import ObjectExtraOperations
+
+
+class S3Provider(
+    BucketOperations,
+    BucketConfigOperations,
+    NotificationOperations,
+    ListingOperations,
+    MultipartOperations,
+    ObjectExtraOperations,
+    ObjectLockOperations,
+):
+    service = "s3"
