@@ -152,12 +152,18 @@ class Runtime:
         quiet = 0
         while True:
             await asyncio.sleep(0)
-            quiet = 0 if self.busy() else quiet + 1
+            if self.busy():
+                quiet = 0
+                if loop.time() >= deadline:
+                    return False
+                await asyncio.sleep(0.002)
+                continue
+            # Idle twice, a few loop turns apart: work that was just handed over has started.
+            quiet += 1
             if quiet >= 2:
                 return True
-            if loop.time() >= deadline:
-                return False
-            await asyncio.sleep(0.002)
+            for _ in range(3):
+                await asyncio.sleep(0)
 
     # -- reset -----------------------------------------------------------------------------
     async def reset(self) -> None:

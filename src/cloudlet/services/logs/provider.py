@@ -41,15 +41,22 @@ class LogsProvider(GroupOperations, EventOperations):
 
     async def start(self) -> None:
         await super().start()
-        self.env.background.start_loop(self._sweep_loop(), "logs-retention")
+        self._arm_sweep()
 
-    async def _sweep_loop(self) -> None:
-        while True:
-            try:
-                self.sweep()
-            except Exception:
-                log.exception("retention sweep failed")
-            await self.clock.sleep_until(self.clock.now() + SWEEP_INTERVAL_S)
+    def reset(self) -> None:
+        super().reset()
+        self._arm_sweep()  # the reset cleared every timer
+
+    # A clock timer, not a loop: advancing the clock fires each sweep in time order.
+    def _arm_sweep(self) -> None:
+        self.clock.call_at(self.clock.now() + SWEEP_INTERVAL_S, self._sweep_tick)
+
+    def _sweep_tick(self) -> None:
+        try:
+            self.sweep()
+        except Exception:
+            log.exception("retention sweep failed")
+        self._arm_sweep()
 
     def sweep(self) -> None:
         """Delete the events each group's retention no longer keeps."""
