@@ -48,6 +48,17 @@ def conditional_check_failed(item: dict[str, Any] | None = None) -> ServiceError
     )
 
 
+def transaction_canceled(reasons: list[dict[str, Any]]) -> ServiceError:
+    """TransactionCanceledException, naming each action's reason code in order."""
+    codes = ", ".join(reason["Code"] for reason in reasons)
+    return ServiceError(
+        "TransactionCanceledException",
+        f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+        400,
+        fields={"CancellationReasons": reasons},
+    )
+
+
 def key_mismatch() -> ServiceError:
     return validation("The provided key element does not match the schema")
 

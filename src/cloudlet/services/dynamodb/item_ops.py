@@ -39,28 +39,26 @@ def check_return_values(value: Any, allowed: tuple[str, ...]) -> str:
     return str(value)
 
 
-def check_on_failure(value: Any) -> bool:
-    """ReturnValuesOnConditionCheckFailure: True for ALL_OLD."""
+def _check_flag(value: Any, member: str, on: str) -> bool:
+    """A NONE-or-`on` enum parameter: True for `on`, False for NONE or absent."""
     if value is None or value == "NONE":
         return False
-    if value != "ALL_OLD":
+    if value != on:
         raise validation(
-            f"1 validation error detected: Value '{value}' at 'returnValuesOnConditionCheckFailure' failed to "
-            "satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]"
+            f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
+            f"constraint: Member must satisfy enum value set: [{on}, NONE]"
         )
     return True
+
+
+def check_on_failure(value: Any) -> bool:
+    """ReturnValuesOnConditionCheckFailure: True for ALL_OLD."""
+    return _check_flag(value, "returnValuesOnConditionCheckFailure", "ALL_OLD")
 
 
 def check_collection_metrics(value: Any) -> bool:
     """ReturnItemCollectionMetrics: True for SIZE."""
-    if value is None or value == "NONE":
-        return False
-    if value != "SIZE":
-        raise validation(
-            f"1 validation error detected: Value '{value}' at 'returnItemCollectionMetrics' failed to satisfy "
-            "constraint: Member must satisfy enum value set: [SIZE, NONE]"
-        )
-    return True
+    return _check_flag(value, "returnItemCollectionMetrics", "SIZE")
 
 
 def require_item(params: dict[str, Any]) -> Item:
@@ -99,11 +97,7 @@ class ItemOperations(WritePath):
             self.check_condition(request, old, on_failure)
             self.apply(tx, table, address, old, item, size)
             collection = self.collection_metrics(tx, table, address, item) if metrics else None
-        result: dict[str, Any] = {}
-        if collection is not None:
-            result["ItemCollectionMetrics"] = collection
-        if returns == "ALL_OLD" and old:
-            result["Attributes"] = old
+        result = self._write_result(collection, returns, old)
         self._write_capacity(result, params, table, old, item)
         return result
 
@@ -138,12 +132,8 @@ class ItemOperations(WritePath):
             new, written, size = self.updated(table, request, key, old)
             self.apply(tx, table, address, old, new, size)
             collection = self.collection_metrics(tx, table, address, key) if metrics else None
-        result: dict[str, Any] = {}
-        if collection is not None:
-            result["ItemCollectionMetrics"] = collection
-        if returns == "ALL_OLD" and old:
-            result["Attributes"] = old
-        elif returns == "ALL_NEW":
+        result = self._write_result(collection, returns, old)
+        if returns == "ALL_NEW":
             result["Attributes"] = new
         elif returns in ("UPDATED_OLD", "UPDATED_NEW") and written is not None:
             attributes = written.updated_old() if returns == "UPDATED_OLD" else written.updated_new()
@@ -182,11 +172,7 @@ class ItemOperations(WritePath):
             self.check_condition(request, old, on_failure)
             self.apply(tx, table, address, old, None)
             collection = self.collection_metrics(tx, table, address, key) if metrics else None
-        result: dict[str, Any] = {}
-        if collection is not None:
-            result["ItemCollectionMetrics"] = collection
-        if returns == "ALL_OLD" and old:
-            result["Attributes"] = old
+        result = self._write_result(collection, returns, old)
         self._write_capacity(result, params, table, old, None)
         return result
 
@@ -195,6 +181,16 @@ class ItemOperations(WritePath):
     def check_condition(request: Compiled, old: Item | None, return_old: bool) -> None:
         if request.condition is not None and not request.condition.matches(old or {}):
             raise conditional_check_failed(old if return_old else None)
+
+    @staticmethod
+    def _write_result(collection: dict[str, Any] | None, returns: str, old: Item | None) -> dict[str, Any]:
+        """A write's response so far: ItemCollectionMetrics, and the old item for ALL_OLD."""
+        result: dict[str, Any] = {}
+        if collection is not None:
+            result["ItemCollectionMetrics"] = collection
+        if returns == "ALL_OLD" and old:
+            result["Attributes"] = old
+        return result
 
     @staticmethod
     def _write_capacity(

@@ -22,7 +22,13 @@ from cloudlet.services.dynamodb.addresses import (
     check_index_keys,
     checked_key,
 )
-from cloudlet.services.dynamodb.errors import INVALID, conditional_check_failed, item_too_large, validation
+from cloudlet.services.dynamodb.errors import (
+    INVALID,
+    conditional_check_failed,
+    item_too_large,
+    transaction_canceled,
+    validation,
+)
 from cloudlet.services.dynamodb.expressions import Predicate, compile_predicate
 from cloudlet.services.dynamodb.expressions import Update as UpdateActions
 from cloudlet.services.dynamodb.partiql_parser import parse
@@ -201,13 +207,7 @@ class PartiqlOperations(PartiqlSelect):
                         reason["Item"] = error.fields["Item"]
                     reasons.append(reason)
             if any(r["Code"] != "None" for r in reasons):
-                codes = ", ".join(r["Code"] for r in reasons)
-                raise ServiceError(
-                    "TransactionCanceledException",
-                    f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-                    400,
-                    fields={"CancellationReasons": reasons},
-                )
+                raise transaction_canceled(reasons)
             for (table, address, _), old, new in zip(plans, olds, news, strict=True):
                 self.apply(tx, table, address, old, new)
         return {}

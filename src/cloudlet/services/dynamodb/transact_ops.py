@@ -22,7 +22,12 @@ from cloudlet.services.dynamodb.addresses import (
     check_index_keys,
     checked_key,
 )
-from cloudlet.services.dynamodb.errors import idempotent_mismatch, item_too_large, validation
+from cloudlet.services.dynamodb.errors import (
+    idempotent_mismatch,
+    item_too_large,
+    transaction_canceled,
+    validation,
+)
 from cloudlet.services.dynamodb.item_ops import (
     ItemOperations,
     check_collection_metrics,
@@ -89,7 +94,7 @@ class TransactOperations(ItemOperations):
                 reasons.append(reason)
                 news.append(new)
             if any(reason["Code"] != "None" for reason in reasons):
-                raise _cancelled(reasons)
+                raise transaction_canceled(reasons)
             for action, old, new in zip(actions, olds, news, strict=True):
                 if action.kind != "ConditionCheck":
                     self.apply(tx, action.table, action.address, old, new)
@@ -225,13 +230,3 @@ def _check_aggregate(size: int) -> None:
     TransactGetItems: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html)."""
     if size > MAX_AGGREGATE_SIZE:
         raise validation("Transaction item size has exceeded the 4 MB limit")
-
-
-def _cancelled(reasons: list[dict[str, Any]]) -> ServiceError:
-    codes = ", ".join(reason["Code"] for reason in reasons)
-    return ServiceError(
-        "TransactionCanceledException",
-        f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-        400,
-        fields={"CancellationReasons": reasons},
-    )

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudlet.errors import ServiceError, validation_error
+from cloudlet.services.dynamodb.expressions import nodes as n
+from cloudlet.services.dynamodb.expressions.bound import Path
 from cloudlet.services.dynamodb.values import AttributeValue, validate_value
 
 _NAME_KEY = re.compile(r"#[0-9A-Za-z_]+\Z")
@@ -52,6 +54,26 @@ class ExpressionAttributes:
         if name is not None:
             self._unused_names.pop(placeholder, None)
         return name
+
+    def path(self, node: n.PathNode) -> tuple[Path, str | None]:
+        """The parsed path with each `#name` replaced by the name it stands for (marking it
+        used), and the error message for the first undefined one (left as written), or None."""
+        elements: list[str | int] = []
+        undefined: str | None = None
+        for element in node.elements:
+            if isinstance(element, n.NameRef):
+                name = self.name(element.text)
+                if name is None:
+                    if undefined is None:
+                        undefined = (
+                            "An expression attribute name used in the document path is not defined; "
+                            f"attribute name: {element.text}"
+                        )
+                    name = element.text
+                elements.append(name)
+            else:
+                elements.append(element.text if isinstance(element, n.Name) else element)
+        return tuple(elements), undefined
 
     def value(self, placeholder: str) -> AttributeValue | None:
         """The value `:placeholder` stands for (marking it used), or None."""

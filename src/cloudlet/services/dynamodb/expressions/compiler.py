@@ -159,18 +159,9 @@ def _bind_projection(parsed: ParsedProjection, attributes: ExpressionAttributes)
                 )
     paths: list[Path] = []
     for path in parsed.paths:
-        elements: list[str | int] = []
-        for element in path.elements:
-            if isinstance(element, n.NameRef):
-                name = attributes.name(element.text)
-                if name is None:
-                    raise ExpressionError(
-                        "An expression attribute name used in the document path is not defined; "
-                        f"attribute name: {element.text}"
-                    )
-                elements.append(name)
-            else:
-                elements.append(element.text if isinstance(element, n.Name) else element)
-        paths.append(tuple(elements))
+        bound, undefined = attributes.path(path)
+        if undefined is not None:
+            raise ExpressionError(undefined)
+        paths.append(bound)
     check_paths_disjoint(paths)
     return tuple(paths)

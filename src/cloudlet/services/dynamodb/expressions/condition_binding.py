@@ -132,21 +132,10 @@ class _LeafBinder:
         return Size(args[0] if args else Literal({"NULL": True}))
 
     def path(self, node: n.PathNode) -> tuple[str | int, ...]:
-        elements: list[str | int] = []
-        for element in node.elements:
-            if isinstance(element, n.NameRef):
-                name = self.attributes.name(element.text)
-                if name is None:
-                    self.problem(
-                        "undefined",
-                        "An expression attribute name used in the document path is not defined; "
-                        f"attribute name: {element.text}",
-                    )
-                    name = element.text
-                elements.append(name)
-            else:
-                elements.append(element.text if isinstance(element, n.Name) else element)
-        return tuple(elements)
+        path, undefined = self.attributes.path(node)
+        if undefined is not None:
+            self.problem("undefined", undefined)
+        return path
 
     def distinct(self, operator: str, first: Operand, second: Operand) -> None:
         if isinstance(first, PathRef) and isinstance(second, PathRef) and first.path == second.path:

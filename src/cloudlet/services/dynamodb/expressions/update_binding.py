@@ -96,21 +96,10 @@ class _Binder:
         return Action(node.section, path, value)
 
     def path(self, node: n.PathNode) -> Path:
-        elements: list[str | int] = []
-        for element in node.elements:
-            if isinstance(element, n.NameRef):
-                name = self.attributes.name(element.text)
-                if name is None:
-                    self.problem(
-                        "undefined name",
-                        "An expression attribute name used in the document path is not defined; "
-                        f"attribute name: {element.text}",
-                    )
-                    name = element.text
-                elements.append(name)
-            else:
-                elements.append(element.text if isinstance(element, n.Name) else element)
-        return tuple(elements)
+        path, undefined = self.attributes.path(node)
+        if undefined is not None:
+            self.problem("undefined name", undefined)
+        return path
 
     def literal(self, node: n.ValueNode) -> Literal:
         value = self.attributes.value(node.text)
