@@ -28,16 +28,10 @@ INLINE_QUOTA = {"role": 10240, "user": 2048}
 
 class AttachmentOperations(PolicyOperations):
     def role_named(self, ctx: RequestContext, name: Any) -> Row:
-        row = store.find(self.db, "iam_roles", ctx.account, str(name))
-        if row is None:
-            raise no_such_entity(f"The role with name {name} cannot be found.")
-        return row
+        return self.named(ctx, "iam_roles", name, f"The role with name {name} cannot be found.")
 
     def user_named(self, ctx: RequestContext, name: Any) -> Row:
-        row = store.find(self.db, "iam_users", ctx.account, str(name))
-        if row is None:
-            raise no_such_entity(f"The user with name {name} cannot be found.")
-        return row
+        return self.named(ctx, "iam_users", name, f"The user with name {name} cannot be found.")
 
     def owner(self, ctx: RequestContext, kind: Kind, params: dict[str, Any]) -> str:
         """The name of the role or user the request names (RoleName / UserName)."""

@@ -7,12 +7,16 @@ import binascii
 import json
 import re
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 from cloudlet.errors import ServiceError
+from cloudlet.gateway.context import RequestContext
 from cloudlet.services.base import Provider
+from cloudlet.services.iam import store
+from cloudlet.services.iam.store import Row, Table
 
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _NAME = re.compile(r"^[\w+=,.@-]+$")
@@ -194,6 +198,44 @@ class IamCore(Provider):
 
     def now(self) -> int:
         return int(self.clock.now())
+
+    def named(self, ctx: RequestContext, table: Table, name: Any, missing: str) -> Row:
+        """The row of that name in one of the named tables; NoSuchEntity with `missing` when absent."""
+        row = store.find(self.db, table, ctx.account, str(name))
+        if row is None:
+            raise no_such_entity(missing)
+        return row
+
+    def list_page(
+        self,
+        ctx: RequestContext,
+        table: Table,
+        key: str,
+        params: dict[str, Any],
+        render: Callable[[Row], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """A List operation over one of the named tables (roles, users, instance profiles)."""
+        limit = max_items(params)
+        prefix = check_prefix(params)
+        rows = store.page(self.db, table, ctx.account, prefix, after_marker(params), limit + 1)
+        last = str(rows[limit - 1]["name_key"]) if len(rows) > limit else None
+        return paged(key, [render(row) for row in rows], rows, limit, last)
+
+    def tag(
+        self, ctx: RequestContext, table: Table, row: Row, params: dict[str, Any], quota: str
+    ) -> dict[str, Any]:
+        """Tag* operations: the request's Tags merged into the entity's."""
+        tags = merge_tags(store.tags_of(row), check_tags(required(params, "Tags")), quota)
+        with self.db.write() as tx:
+            store.update(tx, table, ctx.account, str(row["name"]), {"tags": json.dumps(tags)})
+        return {}
+
+    def untag(self, ctx: RequestContext, table: Table, row: Row, params: dict[str, Any]) -> dict[str, Any]:
+        """Untag* operations: the request's TagKeys removed from the entity's tags."""
+        tags = without_tags(store.tags_of(row), required(params, "TagKeys"))
+        with self.db.write() as tx:
+            store.update(tx, table, ctx.account, str(row["name"]), {"tags": json.dumps(tags)})
+        return {}
 
 
 def paged_list(key: str, items: list[Any], params: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,6 @@ from cloudlet.services.iam.core import (
     policy_name_of,
     required,
     unique_id,
-    without_tags,
 )
 from cloudlet.services.iam.store import Row
 
@@ -168,18 +167,12 @@ class PolicyOperations(IamCore):
         return paged_list("Policies", found, params)
 
     def tag_policy(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        policy = self.policy_at(ctx, required(params, "PolicyArn"))
-        tags = merge_tags(store.tags_of(policy), check_tags(required(params, "Tags")), "TagsPerPolicy")
-        with self.db.write() as tx:
-            store.update(tx, "iam_policies", ctx.account, str(policy["name"]), {"tags": json.dumps(tags)})
-        return {}
+        return self.tag(
+            ctx, "iam_policies", self.policy_at(ctx, required(params, "PolicyArn")), params, "TagsPerPolicy"
+        )
 
     def untag_policy(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        policy = self.policy_at(ctx, required(params, "PolicyArn"))
-        tags = without_tags(store.tags_of(policy), required(params, "TagKeys"))
-        with self.db.write() as tx:
-            store.update(tx, "iam_policies", ctx.account, str(policy["name"]), {"tags": json.dumps(tags)})
-        return {}
+        return self.untag(ctx, "iam_policies", self.policy_at(ctx, required(params, "PolicyArn")), params)
 
     def list_policy_tags(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         return paged_list("Tags", store.tags_of(self.policy_at(ctx, required(params, "PolicyArn"))), params)

@@ -8,20 +8,16 @@ from typing import Any
 from cloudlet.gateway.context import RequestContext
 from cloudlet.services.iam import store
 from cloudlet.services.iam.core import (
-    after_marker,
     already_exists,
     check_name,
     check_path,
-    check_prefix,
     check_tags,
     delete_conflict,
     invalid_input,
     limit_exceeded,
-    max_items,
     merge_tags,
     moment,
     no_such_entity,
-    paged,
     required,
     unique_id,
 )
@@ -52,10 +48,7 @@ def linked_role_name(service: str) -> str:
 
 class ProfileOperations(UserOperations):
     def profile_named(self, ctx: RequestContext, name: Any) -> Row:
-        row = store.find(self.db, "iam_instance_profiles", ctx.account, str(name))
-        if row is None:
-            raise no_such_entity(f"Instance Profile {name} cannot be found.")
-        return row
+        return self.named(ctx, "iam_instance_profiles", name, f"Instance Profile {name} cannot be found.")
 
     def render_profile(self, ctx: RequestContext, row: Row) -> dict[str, Any]:
         roles = []
@@ -100,14 +93,13 @@ class ProfileOperations(UserOperations):
         return {"InstanceProfile": self.render_profile(ctx, row)}
 
     def list_instance_profiles(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        limit = max_items(params)
-        prefix = check_prefix(params)
-        rows = store.page(
-            self.db, "iam_instance_profiles", ctx.account, prefix, after_marker(params), limit + 1
+        return self.list_page(
+            ctx,
+            "iam_instance_profiles",
+            "InstanceProfiles",
+            params,
+            lambda row: self.render_profile(ctx, row),
         )
-        last = str(rows[limit - 1]["name_key"]) if len(rows) > limit else None
-        profiles = [self.render_profile(ctx, row) for row in rows]
-        return paged("InstanceProfiles", profiles, rows, limit, last)
 
     def delete_instance_profile(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         row = self.profile_named(ctx, required(params, "InstanceProfileName"))

@@ -9,24 +9,19 @@ from cloudlet.gateway.context import RequestContext
 from cloudlet.services.iam import store
 from cloudlet.services.iam.attachments import AttachmentOperations
 from cloudlet.services.iam.core import (
-    after_marker,
     already_exists,
     check_document,
     check_name,
     check_path,
-    check_prefix,
     check_tags,
     constraint,
     delete_conflict,
     encoded,
-    max_items,
     merge_tags,
     moment,
-    paged,
     paged_list,
     required,
     unique_id,
-    without_tags,
 )
 from cloudlet.services.iam.store import Row
 
@@ -104,11 +99,9 @@ class RoleOperations(AttachmentOperations):
         return {"Role": self.render_role(self.role_named(ctx, required(params, "RoleName")))}
 
     def list_roles(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        limit = max_items(params)
-        prefix = check_prefix(params)
-        rows = store.page(self.db, "iam_roles", ctx.account, prefix, after_marker(params), limit + 1)
-        last = str(rows[limit - 1]["name_key"]) if len(rows) > limit else None
-        return paged("Roles", [self.render_role(row, full=False) for row in rows], rows, limit, last)
+        return self.list_page(
+            ctx, "iam_roles", "Roles", params, lambda row: self.render_role(row, full=False)
+        )
 
     def delete_role(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         role = self.role_named(ctx, required(params, "RoleName"))
@@ -155,18 +148,12 @@ class RoleOperations(AttachmentOperations):
 
     # -- tags -------------------------------------------------------------------------------
     def tag_role(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        role = self.role_named(ctx, required(params, "RoleName"))
-        tags = merge_tags(store.tags_of(role), check_tags(required(params, "Tags")), "TagsPerRole")
-        with self.db.write() as tx:
-            store.update(tx, "iam_roles", ctx.account, str(role["name"]), {"tags": json.dumps(tags)})
-        return {}
+        return self.tag(
+            ctx, "iam_roles", self.role_named(ctx, required(params, "RoleName")), params, "TagsPerRole"
+        )
 
     def untag_role(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        role = self.role_named(ctx, required(params, "RoleName"))
-        tags = without_tags(store.tags_of(role), required(params, "TagKeys"))
-        with self.db.write() as tx:
-            store.update(tx, "iam_roles", ctx.account, str(role["name"]), {"tags": json.dumps(tags)})
-        return {}
+        return self.untag(ctx, "iam_roles", self.role_named(ctx, required(params, "RoleName")), params)
 
     def list_role_tags(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         role = self.role_named(ctx, required(params, "RoleName"))

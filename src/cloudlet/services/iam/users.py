@@ -10,24 +10,19 @@ from typing import Any
 from cloudlet.gateway.context import RequestContext
 from cloudlet.services.iam import store
 from cloudlet.services.iam.core import (
-    after_marker,
     already_exists,
     check_name,
     check_path,
-    check_prefix,
     check_tags,
     delete_conflict,
     limit_exceeded,
-    max_items,
     merge_tags,
     moment,
     no_such_entity,
-    paged,
     paged_list,
     required,
     unique_id,
     validation,
-    without_tags,
 )
 from cloudlet.services.iam.roles import RoleOperations
 from cloudlet.services.iam.store import Row
@@ -93,11 +88,9 @@ class UserOperations(RoleOperations):
         return {"User": self.render_user(self.user_named(ctx, name))}
 
     def list_users(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        limit = max_items(params)
-        prefix = check_prefix(params)
-        rows = store.page(self.db, "iam_users", ctx.account, prefix, after_marker(params), limit + 1)
-        last = str(rows[limit - 1]["name_key"]) if len(rows) > limit else None
-        return paged("Users", [self.render_user(row, full=False) for row in rows], rows, limit, last)
+        return self.list_page(
+            ctx, "iam_users", "Users", params, lambda row: self.render_user(row, full=False)
+        )
 
     def delete_user(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         user = self.user_named(ctx, required(params, "UserName"))
@@ -148,18 +141,12 @@ class UserOperations(RoleOperations):
 
     # -- tags -------------------------------------------------------------------------------
     def tag_user(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        user = self.user_named(ctx, required(params, "UserName"))
-        tags = merge_tags(store.tags_of(user), check_tags(required(params, "Tags")), "TagsPerUser")
-        with self.db.write() as tx:
-            store.update(tx, "iam_users", ctx.account, str(user["name"]), {"tags": json.dumps(tags)})
-        return {}
+        return self.tag(
+            ctx, "iam_users", self.user_named(ctx, required(params, "UserName")), params, "TagsPerUser"
+        )
 
     def untag_user(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        user = self.user_named(ctx, required(params, "UserName"))
-        tags = without_tags(store.tags_of(user), required(params, "TagKeys"))
-        with self.db.write() as tx:
-            store.update(tx, "iam_users", ctx.account, str(user["name"]), {"tags": json.dumps(tags)})
-        return {}
+        return self.untag(ctx, "iam_users", self.user_named(ctx, required(params, "UserName")), params)
 
     def list_user_tags(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         return paged_list("Tags", store.tags_of(self.user_named(ctx, required(params, "UserName"))), params)

@@ -12,6 +12,13 @@ def no_such_bucket(bucket: str) -> ServiceError:
     )
 
 
+def no_object_lock_configuration() -> ServiceError:
+    """GetObjectRetention / GetObjectLegalHold on a version with no retention / legal hold set."""
+    return ServiceError(
+        "NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration", 404
+    )
+
+
 def no_such_key(key: str) -> ServiceError:
     return ServiceError("NoSuchKey", "The specified key does not exist.", 404, fields={"Key": key})
 

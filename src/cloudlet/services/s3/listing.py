@@ -43,11 +43,7 @@ def collect(
             return page
         for row in rows:
             key = str(row["key"])
-            common = None
-            if delimiter:
-                at = key.find(delimiter, len(prefix))
-                if at >= 0:
-                    common = key[: at + len(delimiter)]
+            common = common_prefix(key, prefix, delimiter)
             if len(page.rows) + len(page.prefixes) >= max_keys:
                 page.truncated = True
                 return page
@@ -62,6 +58,29 @@ def collect(
         else:
             if len(rows) < _BATCH:
                 return page
+
+
+def common_prefix(key: str, prefix: str, delimiter: str) -> str | None:
+    """The common prefix a key folds into: up to the first delimiter past the prefix (None if none)."""
+    if delimiter:
+        at = key.find(delimiter, len(prefix))
+        if at >= 0:
+            return key[: at + len(delimiter)]
+    return None
+
+
+def grouping(
+    params: dict[str, Any], delimiter: str, prefixes: list[str], encode: Callable[[str], str]
+) -> dict[str, Any]:
+    """The members a listing adds for its Delimiter, EncodingType and common prefixes, when given."""
+    out: dict[str, Any] = {}
+    if delimiter:
+        out["Delimiter"] = encode(delimiter)
+    if params.get("EncodingType"):
+        out["EncodingType"] = params["EncodingType"]
+    if prefixes:
+        out["CommonPrefixes"] = [{"Prefix": encode(p)} for p in prefixes]
+    return out
 
 
 def _is_common_prefix(marker: str, prefix: str, delimiter: str) -> bool:
@@ -125,12 +144,7 @@ class ListingOperations(S3Core):
             "MaxKeys": max_keys,
             "IsTruncated": page.truncated,
         }
-        if delimiter:
-            result["Delimiter"] = encode(delimiter)
-        if params.get("EncodingType"):
-            result["EncodingType"] = params["EncodingType"]
-        if page.prefixes:
-            result["CommonPrefixes"] = [{"Prefix": encode(p)} for p in page.prefixes]
+        result.update(grouping(params, delimiter, page.prefixes, encode))
         return bucket, page, result
 
     def list_objects(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -199,11 +213,7 @@ class ListingOperations(S3Core):
                 break
             for row in rows:
                 key = str(row["key"])
-                common = None
-                if delimiter:
-                    at = key.find(delimiter, len(prefix))
-                    if at >= 0:
-                        common = key[: at + len(delimiter)]
+                common = common_prefix(key, prefix, delimiter)
                 if common is not None and prefixes and prefixes[-1] == common:
                     continue
                 if len(versions) + len(markers) + len(prefixes) >= max_keys:
@@ -253,12 +263,7 @@ class ListingOperations(S3Core):
         }
         if version_marker:
             result["VersionIdMarker"] = version_marker
-        if delimiter:
-            result["Delimiter"] = encode(delimiter)
-        if params.get("EncodingType"):
-            result["EncodingType"] = params["EncodingType"]
-        if prefixes:
-            result["CommonPrefixes"] = [{"Prefix": encode(p)} for p in prefixes]
+        result.update(grouping(params, delimiter, prefixes, encode))
         if truncated:
             result["NextKeyMarker"] = encode(last[0])
             if last[1]:

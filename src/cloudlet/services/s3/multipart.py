@@ -20,7 +20,7 @@ from cloudlet.services.s3 import (
     store,
 )
 from cloudlet.services.s3.core import owner
-from cloudlet.services.s3.listing import _encoder
+from cloudlet.services.s3.listing import _encoder, common_prefix, grouping
 from cloudlet.services.s3.objects import ObjectOperations, check_key, meta_of, new_version_id
 
 MIN_PART_SIZE = 5 * 1024 * 1024  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
@@ -198,28 +198,19 @@ class MultipartOperations(ObjectOperations):
             if gone:
                 freed = [written.blob]
             else:
-                freed = store.insert_version(
-                    tx,
-                    bucket["name"],
-                    key,
-                    version_id,
-                    blob=written.blob,
-                    size=written.size,
-                    etag=etag,
-                    now=self.now(),
-                    meta=meta,
-                )
-                freed += store.complete_upload(tx, upload["upload_id"], result, written.blob)
-                self.publish(
+                freed = self.add_written_version(
                     tx,
                     ctx,
                     bucket,
-                    "ObjectCreated:CompleteMultipartUpload",
                     key,
-                    size=written.size,
-                    etag=etag,
-                    version_id=version_id,
+                    version_id,
+                    written,
+                    etag,
+                    meta,
+                    self.now(),
+                    "ObjectCreated:CompleteMultipartUpload",
                 )
+                freed += store.complete_upload(tx, upload["upload_id"], result, written.blob)
         await asyncio.to_thread(self.blobs.delete, freed)
         if gone:
             raise errors.no_such_upload(str(upload["upload_id"]))
@@ -335,11 +326,7 @@ class MultipartOperations(ObjectOperations):
         last: tuple[str, str] = ("", "")
         for row in rows:
             key = str(row["key"])
-            common = None
-            if delimiter:
-                at = key.find(delimiter, len(prefix))
-                if at >= 0:
-                    common = key[: at + len(delimiter)]
+            common = common_prefix(key, prefix, delimiter)
             if common is not None and common in prefixes:
                 continue
             if len(uploads) + len(prefixes) >= limit:
@@ -372,12 +359,7 @@ class MultipartOperations(ObjectOperations):
             "IsTruncated": truncated,
             "Uploads": uploads or None,
         }
-        if delimiter:
-            result["Delimiter"] = encode(delimiter)
-        if params.get("EncodingType"):
-            result["EncodingType"] = params["EncodingType"]
-        if prefixes:
-            result["CommonPrefixes"] = [{"Prefix": encode(p)} for p in prefixes]
+        result.update(grouping(params, delimiter, prefixes, encode))
         if truncated:
             result["NextKeyMarker"] = encode(last[0])
             result["NextUploadIdMarker"] = last[1]

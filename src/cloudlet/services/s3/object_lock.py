@@ -87,11 +87,7 @@ class ObjectLockOperations(ObjectOperations):
     def get_object_retention(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         _, meta = self._locked_version(ctx, params)
         if not meta.get("ObjectLockMode"):
-            raise ServiceError(
-                "NoSuchObjectLockConfiguration",
-                "The specified object does not have a ObjectLock configuration",
-                404,
-            )
+            raise errors.no_object_lock_configuration()
         return {
             "Retention": {
                 "Mode": meta["ObjectLockMode"],
@@ -112,9 +108,5 @@ class ObjectLockOperations(ObjectOperations):
     def get_object_legal_hold(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         _, meta = self._locked_version(ctx, params)
         if not meta.get("ObjectLockLegalHoldStatus"):
-            raise ServiceError(
-                "NoSuchObjectLockConfiguration",
-                "The specified object does not have a ObjectLock configuration",
-                404,
-            )
+            raise errors.no_object_lock_configuration()
         return {"LegalHold": {"Status": meta["ObjectLockLegalHoldStatus"]}}

@@ -88,26 +88,8 @@ class ObjectExtraOperations(ObjectOperations):
         version_id = new_version_id(bucket)
         now = self.now()
         with self.db.write() as tx:
-            freed = store.insert_version(
-                tx,
-                bucket["name"],
-                key,
-                version_id,
-                blob=written.blob,
-                size=written.size,
-                etag=etag,
-                now=now,
-                meta=meta,
-            )
-            self.publish(
-                tx,
-                ctx,
-                bucket,
-                "ObjectCreated:Copy",
-                key,
-                size=written.size,
-                etag=etag,
-                version_id=version_id,
+            freed = self.add_written_version(
+                tx, ctx, bucket, key, version_id, written, etag, meta, now, "ObjectCreated:Copy"
             )
         if freed:
             await asyncio.to_thread(self.blobs.delete, freed)

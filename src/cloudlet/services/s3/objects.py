@@ -16,6 +16,7 @@ from cloudlet.protocol.s3_post import POST_MARKER
 from cloudlet.services.s3 import checksums, conditions, errors, lock_rules, object_meta, sse, store
 from cloudlet.services.s3.blobs import Written
 from cloudlet.services.s3.core import S3Core
+from cloudlet.storage.db import Transaction
 
 MAX_KEY_BYTES = 1024
 MAX_DELETE_OBJECTS = 1000
@@ -69,6 +70,34 @@ class ObjectOperations(S3Core):
             }
         return written, checksum
 
+    def add_written_version(
+        self,
+        tx: Transaction,
+        ctx: RequestContext,
+        bucket: store.Row,
+        key: str,
+        version_id: str,
+        written: Written,
+        etag: str,
+        meta: dict[str, Any],
+        now: float,
+        event_name: str,
+    ) -> list[str]:
+        """Make `written` the key's new current version and announce it; returns the blobs freed."""
+        freed = store.insert_version(
+            tx,
+            bucket["name"],
+            key,
+            version_id,
+            blob=written.blob,
+            size=written.size,
+            etag=etag,
+            now=now,
+            meta=meta,
+        )
+        self.publish(tx, ctx, bucket, event_name, key, size=written.size, etag=etag, version_id=version_id)
+        return freed
+
     @staticmethod
     def _verify(
         written: Written, params: dict[str, Any], algorithm: str | None, expected: str | None
@@ -109,26 +138,9 @@ class ObjectOperations(S3Core):
                     now_current if now_current is not None and not now_current["delete_marker"] else None
                 )
                 conditions.check_write(params, now_live["etag"] if now_live else None, key)
-            freed = store.insert_version(
-                tx,
-                bucket["name"],
-                key,
-                version_id,
-                blob=written.blob,
-                size=written.size,
-                etag=etag,
-                now=self.now(),
-                meta=meta,
-            )
-            self.publish(
-                tx,
-                ctx,
-                bucket,
-                "ObjectCreated:Post" if POST_MARKER in ctx.request.headers else "ObjectCreated:Put",
-                key,
-                size=written.size,
-                etag=etag,
-                version_id=version_id,
+            event_name = "ObjectCreated:Post" if POST_MARKER in ctx.request.headers else "ObjectCreated:Put"
+            freed = self.add_written_version(
+                tx, ctx, bucket, key, version_id, written, etag, meta, self.now(), event_name
             )
         if freed:
             await asyncio.to_thread(self.blobs.delete, freed)
