@@ -39,14 +39,6 @@ def validation_error(message: str) -> ServiceError:
     return ServiceError("ValidationException", message, 400)
 
 
-def invalid_parameter_value(message: str) -> ServiceError:
-    return ServiceError("InvalidParameterValue", message, 400)
-
-
-def missing_parameter(name: str) -> ServiceError:
-    return ServiceError("MissingParameter", f"The request must contain the parameter {name}.", 400)
-
-
 def not_implemented(service: str, operation: str) -> ServiceError:
     return ServiceError(
         "NotImplemented",
@@ -63,7 +55,3 @@ def internal_failure() -> ServiceError:
         500,
         sender_fault=False,
     )
-
-
-def unknown_operation(detail: str = "") -> ServiceError:
-    return ServiceError("UnknownOperationException", detail or "Unknown operation", 400)

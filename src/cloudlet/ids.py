@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import base64
+import os
 import secrets
-import uuid
 
 
-def request_id() -> str:
-    return str(uuid.uuid4())
+def uuid4() -> str:
+    """A random (version 4) UUID as text, without uuid.UUID's overhead (on every request)."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
-def message_id() -> str:
-    return str(uuid.uuid4())
+request_id = uuid4
+message_id = uuid4
 
 
 def arn(service: str, region: str, account: str, resource: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
 import secrets
 from typing import NamedTuple
@@ -57,12 +56,6 @@ class Receipt(NamedTuple):
     queue_id: int
     message_id: int
     token: str
-
-
-def message_id() -> str:
-    """A random (version 4) UUID, formatted without uuid.UUID's overhead (one per sent message)."""
-    h = os.urandom(16).hex()
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
 def new_token() -> str:

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cloudlet import ids
 from cloudlet.errors import ServiceError
 from cloudlet.gateway.context import RequestContext
-from cloudlet.services.sqs import fifo, messages, names, store
+from cloudlet.services.sqs import fifo, messages, store
 from cloudlet.services.sqs.core import SqsCore
 from cloudlet.services.sqs.errors import invalid_parameter, invalid_value, missing_parameter, sqs_error
 from cloudlet.services.sqs.md5 import md5_of_attributes, md5_of_body
@@ -176,7 +177,7 @@ class SendOperations(SqsCore):
         delay = queue.delay if prepared.delay is None else prepared.delay
         visible_at = now + delay * 1000
         if not queue.fifo:
-            message_id = names.message_id()
+            message_id = ids.message_id()
             store.insert_message(
                 tx, store.insert_row(queue.id, message_id, message, now, visible_at, now + queue.retention_ms)
             )
@@ -189,7 +190,7 @@ class SendOperations(SqsCore):
             # A duplicate is accepted and answered like the original, and never delivered.
             result.update(MessageId=duplicate["message_id"], SequenceNumber=duplicate["sequence"])
             return result, False
-        message_id = names.message_id()
+        message_id = ids.message_id()
         row_id = store.insert_message(
             tx, store.insert_row(queue.id, message_id, message, now, visible_at, now + queue.retention_ms)
         )
@@ -209,7 +210,7 @@ class SendOperations(SqsCore):
         expires_at = now + queue.retention_ms
         for entry_id, prepared in batch:
             delay = queue.delay if prepared.delay is None else prepared.delay
-            message_id = names.message_id()
+            message_id = ids.message_id()
             rows.append(
                 store.insert_row(queue.id, message_id, prepared.message, now, now + delay * 1000, expires_at)
             )
