@@ -1,6 +1,7 @@
 """Internal boto3 clients for the runtime's own cross-service calls.
 
-In-process clients never open a socket: botocore's `before-send` event hands the prepared
+`call` runs an operation on the event loop with plain dicts (no botocore at all): the fast
+path for the runtime's own loops. In-process clients never open a socket: botocore's `before-send` event hands the prepared
 request to the gateway on the server's event loop and returns its response. They block,
 so call them from a worker thread (asyncio.to_thread), never on the event loop itself.
 HTTP clients (for the CLI, deploy, or code outside the server) are plain boto3 clients."""
@@ -22,6 +23,8 @@ from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
 from cloudlet.settings import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 Handler = Callable[[HttpRequest], Coroutine[Any, Any, HttpResponse]]
+# (service, operation, params, account, region) -> the provider's result dict
+Caller = Callable[[str, str, dict[str, Any], str, str], Coroutine[Any, Any, dict[str, Any]]]
 
 _CONFIG = Config(retries={"max_attempts": 1}, parameter_validation=True)
 
@@ -67,14 +70,32 @@ class InternalClients:
     """boto3 clients whose requests go straight into the gateway on `loop`."""
 
     def __init__(
-        self, handler: Handler, loop: Callable[[], asyncio.AbstractEventLoop | None], endpoint: str
+        self,
+        handler: Handler,
+        loop: Callable[[], asyncio.AbstractEventLoop | None],
+        endpoint: str,
+        caller: Caller,
     ) -> None:
         self._handler = handler
+        self._caller = caller
         self._loop = loop
         self._endpoint = endpoint
         self._session = boto3.session.Session()
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
+
+    async def call(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        account: str = DEFAULT_ACCOUNT,
+        region: str = DEFAULT_REGION,
+    ) -> dict[str, Any]:
+        """Call an operation on the event loop, without HTTP: params and result are the
+        provider's plain dicts (model member names; blobs as bytes); failures raise
+        cloudlet.errors.ServiceError. The runtime's fast path (pollers, invoker, deliveries)."""
+        return await self._caller(service, operation, params, account, region)
 
     def client(self, service: str, account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION) -> Any:
         key = (service, account, region)

@@ -14,8 +14,8 @@ from cloudlet.gateway.context import RequestContext
 from cloudlet.gateway.dispatch import dispatch
 from cloudlet.gateway.identity import identify
 from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
-from cloudlet.protocol.routing import Router
-from cloudlet.protocol.specs import operation_model, service_model
+from cloudlet.protocol.routing import Route, Router
+from cloudlet.protocol.specs import operation_model, protocol_of, service_model
 from cloudlet.services.base import Provider
 from cloudlet.settings import Settings
 
@@ -46,6 +46,18 @@ class Gateway:
             elapsed = (time.perf_counter() - started) * 1000
             log.info("%s %s %d %.1fms", ctx.service or "-", ctx.operation or "-", response.status, elapsed)
         return response
+
+    async def call(
+        self, service: str, operation: str, params: dict[str, Any], account: str, region: str
+    ) -> dict[str, Any]:
+        """An operation called in-process by the runtime (client.InternalClients.call): the
+        provider's result dict, or its ServiceError raised. No HTTP, no (de)serialization."""
+        host = f"{self.settings.host}:{self.settings.port}"
+        ctx = RequestContext(HttpRequest("POST", "/", host=host), ids.request_id())
+        ctx.route = Route(service, protocol_of(service_model(service)), operation)
+        ctx.params = params
+        ctx.account, ctx.region = account, region
+        return await dispatch(self.providers[service], ctx)
 
     # -- the steps, in order -------------------------------------------------------------------
     def route(self, ctx: RequestContext) -> None:

@@ -1,19 +1,21 @@
 """Outbox subscribers: effects one service has on another, delivered after the commit that
-caused them, through internal clients (DESIGN rule 3). Internal clients block, so each
-delivery runs in a worker thread.
+caused them, through the internal API (DESIGN rule 3). Each kind of delivery is a module
+of its own with a `register`; this is the list of them.
 
-- `s3.notification`: an S3 event notification (or test event) for an SQS queue. SNS topics
-  and Lambda functions are not delivered yet (those services are not built)."""
+- `s3.notification`: an S3 event notification (or test event) for a queue, topic or function.
+- lambda_destinations, event_targets, sns_deliveries: see each module."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
 
-from cloudlet import ids
 from cloudlet.client import InternalClients
+from cloudlet.clock import Clock
+from cloudlet.runtime import event_targets, lambda_destinations, sns_deliveries
+from cloudlet.runtime.targets import Message, deliver
+from cloudlet.services.base import Background
 from cloudlet.storage.outbox import Outbox
 
 log = logging.getLogger("cloudlet.dispatch")
@@ -26,28 +28,15 @@ class S3Notifications:
         self.clients = clients
 
     async def __call__(self, topic: str, payload: dict[str, Any]) -> None:
-        if payload.get("kind") == "sqs":
-            await asyncio.to_thread(self.to_queue, payload)
-        else:
-            log.info(
-                "S3 notification to %s not delivered: %s is not built yet",
-                payload.get("arn"),
-                payload.get("kind"),
-            )
-
-    def to_queue(self, payload: dict[str, Any]) -> None:
-        arn = ids.parse_arn(str(payload.get("arn") or ""))
-        if arn is None:
-            return
-        sqs = self.clients.client("sqs", arn["account"], arn["region"])
+        arn = str(payload.get("arn") or "")
+        body = json.dumps(payload["event"], separators=(",", ":"))
         try:
-            url = sqs.get_queue_url(QueueName=arn["resource"], QueueOwnerAWSAccountId=arn["account"])[
-                "QueueUrl"
-            ]
-            sqs.send_message(QueueUrl=url, MessageBody=json.dumps(payload["event"], separators=(",", ":")))
-        except Exception as exc:  # a queue deleted since: S3 drops the event
-            log.warning("S3 notification to %s dropped: %s", payload.get("arn"), exc)
+            await deliver(self.clients, arn, Message(body=body))
+        except Exception as exc:  # a destination deleted since: S3 drops the event
+            log.warning("S3 notification to %s dropped: %s", arn, exc)
 
 
-def register(outbox: Outbox, clients: InternalClients) -> None:
+def register(outbox: Outbox, clients: InternalClients, clock: Clock, background: Background) -> None:
     outbox.subscribe(S3_NOTIFICATION, S3Notifications(clients))
+    for module in (lambda_destinations, event_targets, sns_deliveries):
+        module.register(outbox, clients, clock, background)

@@ -14,6 +14,8 @@ from cloudlet.client import InternalClients
 from cloudlet.clock import Clock, Timer
 from cloudlet.gateway.chain import Gateway
 from cloudlet.runtime import dispatch
+from cloudlet.runtime.invoker import WorkerInvoker
+from cloudlet.runtime.pollers.supervisor import Pollers
 from cloudlet.services import registry
 from cloudlet.services.base import Provider, ServiceEnv
 from cloudlet.settings import Settings
@@ -36,7 +38,7 @@ class Runtime:
         else:
             self.data_dir = settings.data_dir
         self.db = Database(self.data_dir / "cloudlet.db")
-        migrate(self.db, registry.service_names())
+        migrate(self.db, registry.packages())
         self.clock = Clock(float(self.db.get_meta(_CLOCK_OFFSET) or 0.0))
         self.outbox = Outbox(self.db)
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -51,9 +53,17 @@ class Runtime:
             name: registry.provider_class(name)(env) for name in registry.service_names()
         }
         self.gateway = Gateway(settings, self.providers)
-        self.clients = InternalClients(self.gateway.handle, lambda: self.loop, settings.endpoint)
+        self.clients = InternalClients(
+            self.gateway.handle, lambda: self.loop, settings.endpoint, self.gateway.call
+        )
         env.extras["clients"] = self.clients  # S3 validates notification destinations through them
-        dispatch.register(self.outbox, self.clients)
+        # What providers need from the runtime, injected (DESIGN rule 3): Lambda runs code on
+        # the invoker's workers and hands its event source mappings to the pollers.
+        self.invoker = WorkerInvoker(settings, self.clock, self.clients, self, self.data_dir)
+        self.pollers = Pollers(self.clock, self.clients, self)
+        env.extras["invoker"] = self.invoker
+        env.extras["pollers"] = self.pollers
+        dispatch.register(self.outbox, self.clients, self.clock, self)
         self.clock.on_change(self._clock_changed)
 
     # -- life ------------------------------------------------------------------------------
@@ -66,6 +76,8 @@ class Runtime:
         self.spawn(asyncio.to_thread(self.gateway.router.warm), "warm-routing")
 
     async def stop(self) -> None:
+        await self.pollers.stop()
+        await self.invoker.stop()
         for task in list(self._loops | self._work):
             task.cancel()
         await asyncio.gather(*self._loops, *self._work, return_exceptions=True)
@@ -143,6 +155,8 @@ class Runtime:
         next_at = self.clock.next_timer_at()
         if next_at is not None and next_at <= self.clock.now():
             return True
+        if self.invoker.busy() or self.pollers.busy():
+            return True
         return any(provider.busy() for provider in self.providers.values())
 
     async def settle(self, timeout: float) -> bool:
@@ -167,6 +181,8 @@ class Runtime:
 
     # -- reset -----------------------------------------------------------------------------
     async def reset(self) -> None:
+        await self.pollers.stop()
+        await self.invoker.stop()
         for task in list(self._work):
             task.cancel()
         self.db.wipe()

@@ -15,10 +15,10 @@ PROVIDERS: dict[str, str | None] = {
     "s3": "cloudlet.services.s3.provider:S3Provider",
     "dynamodb": "cloudlet.services.dynamodb.provider:DynamoDbProvider",
     "dynamodbstreams": "cloudlet.services.dynamodbstreams.provider:DynamoDbStreamsProvider",
-    "lambda": None,
-    "events": None,
-    "scheduler": None,
-    "sns": None,
+    "lambda": "cloudlet.services.awslambda.provider:LambdaProvider",
+    "events": "cloudlet.services.events.provider:EventsProvider",
+    "scheduler": "cloudlet.services.scheduler.provider:SchedulerProvider",
+    "sns": "cloudlet.services.sns.provider:SnsProvider",
     "ssm": "cloudlet.services.ssm.provider:SsmProvider",
     "kms": "cloudlet.services.kms.provider:KmsProvider",
     "logs": "cloudlet.services.logs.provider:LogsProvider",
@@ -30,6 +30,15 @@ PROVIDERS: dict[str, str | None] = {
 
 def service_names() -> list[str]:
     return list(PROVIDERS)
+
+
+def packages() -> list[str]:
+    """The services' package names under cloudlet.services (where their schema/ lives)."""
+    return [package(name) for name in PROVIDERS]
+
+
+def package(service: str) -> str:
+    return "awslambda" if service == "lambda" else service  # `lambda` is a Python keyword
 
 
 def provider_class(service: str) -> type[Provider]:

@@ -1,4 +1,4 @@
-"""Numbered per-service schema files: services/<name>/schema/NNN_<what>.sql, applied once each."""
+"""Numbered per-service schema files: services/<package>/schema/NNN_<what>.sql, applied once each."""
 
 from __future__ import annotations
 

@@ -1,0 +1,12 @@
+"""Outbox subscriber: Lambda async invocation results to OnSuccess/OnFailure destinations and DLQs."""
+
+from __future__ import annotations
+
+from cloudlet.client import InternalClients
+from cloudlet.clock import Clock
+from cloudlet.services.base import Background
+from cloudlet.storage.outbox import Outbox
+
+
+def register(outbox: Outbox, clients: InternalClients, clock: Clock, background: Background) -> None:
+    """Subscribe this module's delivery to the outbox."""

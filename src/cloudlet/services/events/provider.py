@@ -1,0 +1,11 @@
+"""EventBridge.
+
+LIMITATIONS: (filled in as the service lands)"""
+
+from __future__ import annotations
+
+from cloudlet.services.base import Provider
+
+
+class EventsProvider(Provider):
+    service = "events"

@@ -1,0 +1,11 @@
+"""SNS.
+
+LIMITATIONS: (filled in as the service lands)"""
+
+from __future__ import annotations
+
+from cloudlet.services.base import Provider
+
+
+class SnsProvider(Provider):
+    service = "sns"
