@@ -24,8 +24,8 @@ def describe(db: Reader, table: Table, status: str = "ACTIVE", counts: bool = Tr
             n, b = per_index.get(index["IndexName"], (0, 0))
             index["ItemCount"] = n
             index["IndexSizeBytes"] = b
-            if kind == "GlobalSecondaryIndexes" and status == "DELETING":
-                index["IndexStatus"] = "DELETING"
+            if kind == "GlobalSecondaryIndexes" and status in ("CREATING", "DELETING"):
+                index["IndexStatus"] = status
     if table.stream is not None:
         description["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream.view_type}
     return description

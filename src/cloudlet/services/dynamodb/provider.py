@@ -2,8 +2,8 @@
 the clock. One module per concern; this class puts them together.
 
 LIMITATIONS:
-    - Tables, indexes and streams are ACTIVE at once (no CREATING/UPDATING phase); a new GSI
-      is backfilled inside the UpdateTable call.
+    - CreateTable answers CREATING, but tables, indexes and streams are ACTIVE from the next
+      request on (no UPDATING phase); a new GSI is backfilled inside the UpdateTable call.
     - No throughput is enforced: ProvisionedThroughput and billing mode are recorded and
       reported, never throttled (no ProvisionedThroughputExceededException).
     - ItemCount, TableSizeBytes and index sizes are exact at every DescribeTable (AWS

@@ -1,7 +1,7 @@
 """Table lifecycle: CreateTable, DescribeTable, UpdateTable, DeleteTable, ListTables.
 
-Tables (and new indexes) are ACTIVE at once, so boto3's table_exists waiter passes on its
-first DescribeTable."""
+CreateTable answers CREATING, as AWS does, but the table is ACTIVE (and usable) from the
+next request on, so boto3's table_exists waiter passes on its first DescribeTable."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ class TableOperations(TableUpdates):
             if stream_spec is not None and stream_spec["StreamEnabled"]:
                 table = self.save(tx, table, self.enable_stream(tx, table, stream_spec["StreamViewType"]))
         self.tables.put(table)
-        return {"TableDescription": describe(self.db, table, "ACTIVE", counts=False)}
+        return {"TableDescription": describe(self.db, table, "CREATING", counts=False)}
 
     def _add_indexes(
         self,
