@@ -57,6 +57,7 @@ class Gateway:
         ctx.route = Route(service, protocol_of(service_model(service)), operation)
         ctx.params = params
         ctx.account, ctx.region = account, region
+        ctx.internal = True
         return await dispatch(self.providers[service], ctx)
 
     # -- the steps, in order -------------------------------------------------------------------

@@ -20,6 +20,7 @@ class RequestContext:
     region: str = DEFAULT_REGION
     access_key: str = ""
     result: dict[str, Any] = field(default_factory=dict)
+    internal: bool = False  # called by the runtime itself (Gateway.call), not by a client
 
     @property
     def service(self) -> str:

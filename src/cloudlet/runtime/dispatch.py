@@ -2,7 +2,8 @@
 caused them, through the internal API (DESIGN rule 3). Each kind of delivery is a module
 of its own with a `register`; this is the list of them.
 
-- `s3.notification`: an S3 event notification (or test event) for a queue, topic or function.
+- `s3.notification`: an S3 event notification (or test event) for a queue, topic, function or
+  the default event bus.
 - lambda_destinations, event_targets, sns_deliveries: see each module."""
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ class S3Notifications:
     async def __call__(self, topic: str, payload: dict[str, Any]) -> None:
         arn = str(payload.get("arn") or "")
         body = json.dumps(payload["event"], separators=(",", ":"))
+        # S3 publishes to topics with this subject; EventBridge gets the event itself.
+        subject = "Amazon S3 Notification" if payload.get("kind") == "sns" else None
         try:
-            await deliver(self.clients, arn, Message(body=body))
+            await deliver(self.clients, arn, Message(body=body, subject=subject))
         except Exception as exc:  # a destination deleted since: S3 drops the event
             log.warning("S3 notification to %s dropped: %s", arn, exc)
 

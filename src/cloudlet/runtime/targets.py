@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from cloudlet import ids
@@ -37,7 +38,12 @@ async def deliver(clients: InternalClients, arn: str, message: Message) -> dict[
     parts = ids.parse_arn(arn)
     if parts is None:
         raise TargetError(f"not an ARN: {arn}")
-    service, account, region, resource = parts["service"], parts["account"], parts["region"], parts["resource"]
+    service, account, region, resource = (
+        parts["service"],
+        parts["account"],
+        parts["region"],
+        parts["resource"],
+    )
     if service == "sqs":
         params: dict[str, Any] = {"QueueUrl": f"/{account}/{resource}", "MessageBody": message.body}
         if message.message_group_id is not None:
@@ -72,6 +78,8 @@ async def deliver(clients: InternalClients, arn: str, message: Message) -> dict[
             "Detail": json.dumps(event.get("detail", {}), separators=(",", ":")),
             "Resources": event.get("resources", []),
         }
+        if "time" in event:
+            entry["Time"] = datetime.fromisoformat(str(event["time"]).replace("Z", "+00:00"))
         return await clients.call("events", "PutEvents", {"Entries": [entry]}, account, region)
     if service == "logs" and resource.startswith("log-group:"):
         return await _to_log_group(clients, account, region, resource, message)
@@ -85,7 +93,9 @@ async def _to_log_group(
         raise TargetError("a log group target needs the event's time")
     group = resource.removeprefix("log-group:").removesuffix(":*")
     stream = ids.uuid4()
-    await clients.call("logs", "CreateLogStream", {"logGroupName": group, "logStreamName": stream}, account, region)
+    await clients.call(
+        "logs", "CreateLogStream", {"logGroupName": group, "logStreamName": stream}, account, region
+    )
     events = [{"timestamp": message.timestamp_ms, "message": message.body}]
     params = {"logGroupName": group, "logStreamName": stream, "logEvents": events}
     return await clients.call("logs", "PutLogEvents", params, account, region)

@@ -82,29 +82,55 @@ class S3Core(Provider):
         """Emit the notifications the bucket's configuration asks for (delivered after commit)."""
         config = self.configs(bucket).get("notification") or {}
         targets = notifications.targets(config, event_name, key)
+        to_eventbridge = notifications.eventbridge_enabled(config)
+        if not targets and not to_eventbridge:
+            return
+        region, account = str(bucket["region"]), str(bucket["account"])
+        source_ip = ctx.request.headers.get("x-forwarded-for") or "127.0.0.1"
+        now = self.now()
+        sequencer = notifications.sequencer(now)
+        if to_eventbridge:
+            event = notifications.eventbridge_event(
+                event_name=event_name,
+                region=region,
+                account=account,
+                event_time=now,
+                source_ip=source_ip,
+                request_id=ctx.request_id,
+                bucket=str(bucket["name"]),
+                key=key,
+                size=size,
+                etag=etag,
+                version_id=version_id,
+                sequencer=sequencer,
+            )
+            if event is not None:
+                bus = f"arn:aws:events:{region}:{account}:event-bus/default"
+                payload = {"kind": "events", "arn": bus, "account": account, "region": region, "event": event}
+                tx.emit(NOTIFICATION_TOPIC, payload)
         if not targets:
             return
         record = notifications.record(
             event_name=event_name,
-            region=str(bucket["region"]),
-            event_time=self.now(),
+            region=region,
+            event_time=now,
             account=ctx.account,
-            source_ip=ctx.request.headers.get("x-forwarded-for") or "127.0.0.1",
+            source_ip=source_ip,
             request_id=ctx.request_id,
             bucket=str(bucket["name"]),
-            owner_id=owner(str(bucket["account"]))["ID"],
+            owner_id=owner(account)["ID"],
             key=key,
             size=size,
             etag=etag,
             version_id=version_id,
-            sequencer=notifications.sequencer(self.now()),
+            sequencer=sequencer,
         )
         for kind, arn, config_id in targets:
             payload = {
                 "kind": kind,
                 "arn": arn,
-                "account": str(bucket["account"]),
-                "region": str(bucket["region"]),
+                "account": account,
+                "region": region,
                 "event": {"Records": [{**record, "s3": {**record["s3"], "configurationId": config_id}}]},
             }
             tx.emit(NOTIFICATION_TOPIC, payload)

@@ -3,7 +3,6 @@ rules, destinations that exist), a test event to each new destination, stored pe
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from cloudlet import ids
@@ -72,7 +71,7 @@ class NotificationOperations(S3Core):
                 raise errors.no_such_bucket(bucket["name"])
             store.set_config(tx, bucket["name"], "notification", stored)
             for kind, arn in notifications.destination_arns(stored):
-                if kind == "sqs":
+                if kind in ("sqs", "sns"):  # S3 tests queues and topics, not functions
                     event = notifications.test_event(str(bucket["name"]), self.now(), ctx.request_id)
                     payload = {
                         "kind": kind,
@@ -92,7 +91,7 @@ class NotificationOperations(S3Core):
         return dict(value)
 
     async def _unreachable(self, destinations: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """The destinations that do not exist, with S3's reason; asked through internal clients."""
+        """The destinations that do not exist, with S3's reason; asked through the internal API."""
         clients = self.env.extras.get("clients")
         problems = []
         for kind, arn in destinations:
@@ -100,19 +99,26 @@ class NotificationOperations(S3Core):
             if parsed is None or parsed["service"] != kind:
                 problems.append((arn, "The destination ARN is not valid"))
                 continue
-            # SNS and Lambda are not built yet: their destinations are accepted unchecked.
-            if kind != "sqs" or clients is None:
+            if clients is None:
                 continue
-            exists = await asyncio.to_thread(_queue_exists, clients, parsed)
-            if not exists:
-                problems.append((arn, "The destination queue does not exist"))
+            operation, params, what = _EXISTENCE_CHECKS[kind](parsed, arn)
+            try:
+                await clients.call(kind, operation, params, parsed["account"], parsed["region"])
+            except ServiceError:
+                problems.append((arn, f"The destination {what} does not exist"))
         return problems
 
 
-def _queue_exists(clients: Any, arn: dict[str, str]) -> bool:
-    sqs = clients.client("sqs", arn["account"], arn["region"])
-    try:
-        sqs.get_queue_url(QueueName=arn["resource"], QueueOwnerAWSAccountId=arn["account"])
-    except Exception:
-        return False
-    return True
+def _queue_check(arn: dict[str, str], _: str) -> tuple[str, dict[str, Any], str]:
+    return "GetQueueUrl", {"QueueName": arn["resource"], "QueueOwnerAWSAccountId": arn["account"]}, "queue"
+
+
+def _topic_check(_: dict[str, str], arn: str) -> tuple[str, dict[str, Any], str]:
+    return "GetTopicAttributes", {"TopicArn": arn}, "topic"
+
+
+def _function_check(_: dict[str, str], arn: str) -> tuple[str, dict[str, Any], str]:
+    return "GetFunctionConfiguration", {"FunctionName": arn}, "Lambda function"
+
+
+_EXISTENCE_CHECKS = {"sqs": _queue_check, "sns": _topic_check, "lambda": _function_check}

@@ -182,3 +182,75 @@ def destination_arns(config: dict[str, Any]) -> list[tuple[str, str]]:
         for list_name, arn_name, kind in DESTINATIONS
         for entry in config.get(list_name) or []
     ]
+
+
+# Object-level events S3 sends to EventBridge when the configuration has
+# EventBridgeConfiguration: detail-type and the reason per event name.
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
+_EVENTBRIDGE_EVENTS = {
+    "ObjectCreated:Put": ("Object Created", "PutObject"),
+    "ObjectCreated:Post": ("Object Created", "POST Object"),
+    "ObjectCreated:Copy": ("Object Created", "CopyObject"),
+    "ObjectCreated:CompleteMultipartUpload": ("Object Created", "CompleteMultipartUpload"),
+    "ObjectRemoved:Delete": ("Object Deleted", "DeleteObject"),
+    "ObjectRemoved:DeleteMarkerCreated": ("Object Deleted", "DeleteObject"),
+}
+
+
+def eventbridge_enabled(config: dict[str, Any]) -> bool:
+    return config.get("EventBridgeConfiguration") is not None
+
+
+def eventbridge_event(
+    *,
+    event_name: str,
+    region: str,
+    account: str,
+    event_time: float,
+    source_ip: str,
+    request_id: str,
+    bucket: str,
+    key: str,
+    size: int | None,
+    etag: str | None,
+    version_id: str | None,
+    sequencer: str,
+) -> dict[str, Any] | None:
+    """The event S3 puts on the default bus, or None for an event EventBridge doesn't get."""
+    kind = _EVENTBRIDGE_EVENTS.get(event_name)
+    if kind is None:
+        return None
+    detail_type, reason = kind
+    obj: dict[str, Any] = {"key": key}
+    if size is not None:
+        obj["size"] = size
+    if etag:
+        obj["etag"] = etag.strip('"')
+    if version_id and version_id != "null":
+        obj["version-id"] = version_id
+    obj["sequencer"] = sequencer
+    detail: dict[str, Any] = {
+        "version": "0",
+        "bucket": {"name": bucket},
+        "object": obj,
+        "request-id": request_id,
+        "requester": account,
+        "source-ip-address": source_ip,
+        "reason": reason,
+    }
+    if detail_type == "Object Deleted":
+        detail["deletion-type"] = (
+            "Delete Marker Created" if event_name.endswith("DeleteMarkerCreated") else "Permanently Deleted"
+        )
+    stamp = datetime.fromtimestamp(event_time, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "version": "0",
+        "id": ids.uuid4(),
+        "detail-type": detail_type,
+        "source": "aws.s3",
+        "account": account,
+        "time": stamp,
+        "region": region,
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": detail,
+    }
