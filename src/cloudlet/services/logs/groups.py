@@ -142,11 +142,15 @@ class GroupOperations(LogsCore):
         return out
 
     # -- retention ------------------------------------------------------------------------------
+    def arm_sweep(self) -> None:
+        """Start the retention sweep (the provider's timer) if it isn't running."""
+
     def put_retention_policy(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         group = self.group_named(ctx, params.get("logGroupName"))
         days = names.check_retention(params.get("retentionInDays"))
         with self.db.write() as tx:
             store.update_group(tx, group.id, retention_days=days)
+        self.arm_sweep()
         return {}
 
     def delete_retention_policy(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 
+from cloudlet.clock import Timer
 from cloudlet.services.logs import store
 from cloudlet.services.logs.events import EventOperations
 from cloudlet.services.logs.groups import GroupOperations
@@ -39,24 +40,29 @@ SWEEP_INTERVAL_S = 60.0
 class LogsProvider(GroupOperations, EventOperations):
     service = "logs"
 
+    _sweep_timer: Timer | None = None
+
     async def start(self) -> None:
         await super().start()
-        self._arm_sweep()
+        self.arm_sweep()
 
     def reset(self) -> None:
         super().reset()
-        self._arm_sweep()  # the reset cleared every timer
+        self._sweep_timer = None  # the reset cleared every timer (and every group)
 
-    # A clock timer, not a loop: advancing the clock fires each sweep in time order.
-    def _arm_sweep(self) -> None:
-        self.clock.call_at(self.clock.now() + SWEEP_INTERVAL_S, self._sweep_tick)
+    # A clock timer, not a loop: advancing the clock fires each sweep in time order. Armed
+    # only while some group has a retention policy, so advancing the clock costs nothing else.
+    def arm_sweep(self) -> None:
+        if self._sweep_timer is None and store.groups_with_retention(self.db):
+            self._sweep_timer = self.clock.call_at(self.clock.now() + SWEEP_INTERVAL_S, self._sweep_tick)
 
     def _sweep_tick(self) -> None:
+        self._sweep_timer = None
         try:
             self.sweep()
         except Exception:
             log.exception("retention sweep failed")
-        self._arm_sweep()
+        self.arm_sweep()
 
     def sweep(self) -> None:
         """Delete the events each group's retention no longer keeps."""
