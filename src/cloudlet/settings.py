@@ -20,6 +20,7 @@ class Settings:
     default_account: str = DEFAULT_ACCOUNT
     default_region: str = DEFAULT_REGION
     log_requests: bool = True
+    lambda_concurrency: int = 1000  # concurrent Lambda executions per account (AWS's default quota)
 
     @property
     def endpoint(self) -> str:
@@ -34,5 +35,6 @@ class Settings:
             data_dir=Path(env.get("CLOUDLET_DATA_DIR", str(cls.data_dir))),
             ephemeral=env.get("CLOUDLET_EPHEMERAL", "") in ("1", "true", "yes"),
             log_requests=env.get("CLOUDLET_LOG_REQUESTS", "1") not in ("0", "false", "no"),
+            lambda_concurrency=int(env.get("CLOUDLET_LAMBDA_CONCURRENCY", cls.lambda_concurrency)),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cloudlet import __version__
-from cloudlet.cli import control
+from cloudlet.cli import control, logs
 from cloudlet.cli.remote import ServerUnreachable, default_endpoint
 
 endpoint_option = click.option(
@@ -81,6 +81,9 @@ def settle(endpoint: str, timeout: float) -> None:
     _print(result)
     if not result.get("settled"):
         sys.exit(1)
+
+
+cli.add_command(logs.command)
 
 
 def _print(payload: Any) -> None:

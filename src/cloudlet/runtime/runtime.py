@@ -64,6 +64,7 @@ class Runtime:
         env.extras["invoker"] = self.invoker
         env.extras["pollers"] = self.pollers
         dispatch.register(self.outbox, self.clients, self.clock, self)
+        self.outbox.subscribe("dynamodb.stream", self.pollers.stream_changed)  # wakes stream mappings
         self.clock.on_change(self._clock_changed)
 
     # -- life ------------------------------------------------------------------------------
@@ -136,6 +137,9 @@ class Runtime:
     async def advance(self, seconds: float, settle_timeout: float = 60.0) -> None:
         """Move the clock forward; timers due on the way fire in time order, each settled."""
         async with self._advance_lock:
+            # Work already handed over (an outbox event just committed) may arm timers before
+            # the target: let it run first so those timers fire within this advance.
+            await self.settle(settle_timeout)
             target_offset = self.clock.offset + seconds
             target = self.clock.now() + seconds
             while (next_at := self.clock.next_timer_at()) is not None and next_at <= target:
