@@ -20,7 +20,7 @@ def test_unbuilt_operation_answers_501_naming_it(server: Server) -> None:
 
 def test_unbuilt_query_operation_answers_501(server: Server) -> None:
     with pytest.raises(ClientError) as caught:
-        server.client("sns").list_topics()
+        server.client("sns").list_platform_applications()
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert caught.value.response["Error"]["Code"] == "NotImplemented"
 

@@ -46,6 +46,8 @@ class InternalApi:
             return _json(error.status, {"error": error.code, "message": error.message})
         except (ValueError, TypeError) as error:
             return _json(400, {"error": "BadRequest", "message": str(error)})
+        if isinstance(result, HttpResponse):  # a handler that serves something other than JSON
+            return result
         return _json(200, result)
 
     def health(self, query: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
