@@ -22,9 +22,9 @@ LIMITATIONS:
       huge files (PUT and multipart uploads stream to disk).
     - Replication, inventory, analytics, metrics, intelligent tiering, accelerate, request
       payment, S3 Select, restore, torrents and static website hosting are not implemented.
-    - Notifications reach SQS queues. SNS topics and Lambda functions are accepted in
-      configurations (not validated: those services are not built yet) but nothing is
-      delivered to them yet; EventBridgeConfiguration is stored, no event is sent.
+    - Notifications reach SQS queues, SNS topics, Lambda functions (asynchronous invokes)
+      and, with EventBridgeConfiguration, the default event bus. Destinations are checked to
+      exist; their resource policies are not checked.
     - Delivery is at least once, after the commit, through the outbox.
     - A crash between writing an object's file and committing it leaves an unreferenced file;
       completed multipart uploads are remembered (to answer a repeated Complete) for ever.
