@@ -1,0 +1,7 @@
+"""Resource handlers: cdk."""
+
+from __future__ import annotations
+
+from cloudlet.deploy.resources.base import ResourceHandler
+
+HANDLERS: list[ResourceHandler] = []
