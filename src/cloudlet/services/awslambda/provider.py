@@ -11,7 +11,8 @@ Local code ("hot reload"): Code {S3Bucket: "hot-reload", S3Key: "/absolute/dir"}
 convention; "__local__" works too) runs that directory itself, so edits take effect on the
 next cold start without a new upload. CodeSha256 is then "hot-reloading-hash-not-available".
 
-LIMITATIONS:
+LIMITATIONS (async invokes: async_invokes.py; event source mappings: mappings.py; how code
+runs: runtime/invoker.py):
     - Only PackageType Zip; container images (ImageUri) are refused.
     - Only Python runtimes run, on the server's own interpreter (whatever python3.x the
       function names; one log line notes the difference). Other current runtimes are stored
