@@ -40,6 +40,11 @@ class SqsPoller(MappingPoller):
         scaling = self.config.get("ScalingConfig") or {}
         self.concurrency = int(scaling.get("MaximumConcurrency") or DEFAULT_CONCURRENCY)
         self.visibility = 30
+        self._answered: asyncio.Future[list[dict[str, Any]]] | None = None
+
+    def busy(self) -> bool:
+        # A long poll that has taken messages, before this loop picks them up, is work too.
+        return super().busy() or (self._answered is not None and self._answered.done())
 
     async def _call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         params = {"QueueUrl": self.queue_url, **params}
@@ -122,6 +127,7 @@ class SqsPoller(MappingPoller):
         if wait <= 0 or self._wake.is_set():
             return []
         receive = asyncio.ensure_future(self._receive(wait, self.batch_size))
+        self._answered = receive
         woken = asyncio.ensure_future(self._wake.wait())
         try:
             await asyncio.wait({receive, woken}, return_when=asyncio.FIRST_COMPLETED)
@@ -130,6 +136,7 @@ class SqsPoller(MappingPoller):
             if not receive.done():
                 receive.cancel()
             await asyncio.wait({receive})
+            self._answered = None
         if receive.cancelled():
             return []
         messages = receive.result()

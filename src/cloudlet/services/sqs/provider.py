@@ -60,6 +60,10 @@ class SqsProvider(
         await super().start()
         self.env.background.start_loop(self._sweep_loop(), "sqs-retention")
 
+    def busy(self) -> bool:
+        # A parked long poll that was woken but has not taken its messages yet is work due now.
+        return super().busy() or self.waiters.woken()
+
     # -- retention -------------------------------------------------------------------------------
     async def _sweep_loop(self) -> None:
         while True:

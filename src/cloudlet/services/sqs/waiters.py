@@ -42,6 +42,10 @@ class Waiters:
         for event in self._by_queue.get(queue_id, {}):
             event.set()
 
+    def woken(self) -> bool:
+        """A parked poll was woken and has not taken its messages yet (settle waits for it)."""
+        return any(event.is_set() for waiting in self._by_queue.values() for event in waiting)
+
     def count(self, queue_id: int) -> int:
         return len(self._by_queue.get(queue_id, {}))
 
