@@ -22,7 +22,7 @@ PROVIDERS: dict[str, str | None] = {
     "ssm": "cloudlet.services.ssm.provider:SsmProvider",
     "kms": "cloudlet.services.kms.provider:KmsProvider",
     "logs": "cloudlet.services.logs.provider:LogsProvider",
-    "cloudformation": None,
+    "cloudformation": "cloudlet.services.cloudformation.provider:CloudFormationProvider",
     "sts": "cloudlet.services.sts.provider:StsProvider",
     "iam": "cloudlet.services.iam.provider:IamProvider",
 }
