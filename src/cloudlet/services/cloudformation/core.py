@@ -86,6 +86,10 @@ class CloudFormationCore(Provider):
         self.responses.reset()
         self._running.clear()
         self._bootstrapped.clear()
+        settings = self.env.settings  # the wipe took the bootstrap resources too
+        self.env.background.spawn(
+            self._bootstrap_quietly(settings.default_account, settings.default_region), "cfn-bootstrap"
+        )
 
     def busy(self) -> bool:
         return self.responses.waking() or any(operation.busy for operation in self._operations)

@@ -79,6 +79,12 @@ def add_event(
     reason: str = "",
     properties: dict[str, Any] | None = None,
 ) -> None:
+    # Each event a millisecond after the last at least: clients (the cdk CLI) order a stack's
+    # events by their timestamps, which AWS never gives twice in a row.
+    last = tx.one("SELECT max(timestamp) AS t FROM cfn_events WHERE stack_id = ?", (stack_id,))
+    moment = clock.now()
+    if last is not None and last["t"] is not None:
+        moment = max(moment, float(last["t"]) + 0.001)
     tx.execute(
         "INSERT INTO cfn_events (stack_id, event_id, logical_id, physical_id, type, status, reason,"
         " properties, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -91,7 +97,7 @@ def add_event(
             status,
             reason or None,
             json.dumps(properties) if properties is not None else None,
-            clock.now(),
+            moment,
         ),
     )
 
