@@ -4,7 +4,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo up test lint typecheck unit bench coverage-doc clean
 
-# One-command set-up: `make demo` runs cloudlet, `make test` runs the checks.
+# One-command set-up: `make demo` deploys and drives the five reference systems of samples/
+# on an embedded server (`make up` serves cloudlet on :4566), `make test` runs the checks.
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
@@ -12,13 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(VENV)/bin/cloudlet demo
+
+up: $(STAMP)
 	$(VENV)/bin/cloudlet up
 
-up: demo
-
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench samples
+	$(VENV)/bin/ruff format --check src tests bench samples
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cloudlet import __version__
-from cloudlet.cli import control, deploy, logs, stacks
+from cloudlet.cli import control, demo, deploy, logs, stacks
 from cloudlet.cli.remote import ServerUnreachable, default_endpoint
 
 endpoint_option = click.option(
@@ -87,6 +87,7 @@ cli.add_command(logs.command)
 cli.add_command(deploy.command)
 cli.add_command(stacks.destroy_command)
 cli.add_command(stacks.stacks_command)
+cli.add_command(demo.command)
 
 
 def _print(payload: Any) -> None:
