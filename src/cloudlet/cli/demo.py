@@ -180,8 +180,7 @@ def _serve_until_interrupted(server: EmbeddedServer, data_dir: Path | None, echo
         )
     )
     try:
-        while server.alive():
-            time.sleep(0.5)
+        server.wait()  # until the server exits, or Ctrl-C
     except KeyboardInterrupt:
         echo("\nstopping the server")  # Ctrl-C is how --keep ends: not a failure
         return

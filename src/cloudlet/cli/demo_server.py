@@ -4,6 +4,7 @@ drivers (samples/<name>/demo.py), found from the installed package or given."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -119,13 +120,19 @@ class EmbeddedServer:
                 remote.call(self.endpoint, "GET", "/_cloudlet/health", timeout=1)
                 return self
             except remote.ServerUnreachable:
-                time.sleep(0.05)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=0.05)  # not up yet: a moment, or its exit
         tail = self.log_tail()
         self.stop()
         raise DemoSetupError(f"the server did not answer within {START_TIMEOUT:.0f}s:\n{tail}")
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def wait(self) -> None:
+        """Block until the server process exits (Ctrl-C interrupts it)."""
+        if self.process is not None:
+            self.process.wait()
 
     def log_tail(self, lines: int = 15) -> str:
         try:

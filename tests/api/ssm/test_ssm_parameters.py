@@ -29,7 +29,7 @@ def test_overwrite_and_already_exists(ssm: Any) -> None:
     assert ssm.put_parameter(Name="/p", Value="2", Overwrite=True)["Version"] == 2
     got = ssm.get_parameter(Name="/p")["Parameter"]
     assert (got["Value"], got["Version"], got["Type"]) == ("2", 2, "String")
-    described = ssm.describe_parameters()["Parameters"][0]
+    described = ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": ["/p"]}])["Parameters"][0]
     assert described["Description"] == "first"
     code, _ = fails(
         ssm.put_parameter, Name="/p", Value="3", Overwrite=True, Tags=[{"Key": "k", "Value": "v"}]
