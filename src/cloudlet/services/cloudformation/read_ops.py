@@ -131,14 +131,7 @@ class ReadOperations(CloudFormationCore):
         template = Template(parse_template(await self.template_text(ctx, params)))
         validate_template(template)
         out: dict[str, Any] = {"Parameters": _declared_parameters(template)}
-        if template.description is not None:
-            out["Description"] = template.description
-        needs = required_capabilities(template)
-        if needs.capabilities:
-            out["Capabilities"] = needs.capabilities
-            out["CapabilitiesReason"] = needs.reason
-        if template.transforms:
-            out["DeclaredTransforms"] = template.transforms
+        out.update(_template_facts(template))
         return out
 
     async def get_template_summary(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -157,14 +150,7 @@ class ReadOperations(CloudFormationCore):
             "Version": str(template.body.get("AWSTemplateFormatVersion", "2010-09-09")),
             "ResourceIdentifierSummaries": [],
         }
-        if template.description is not None:
-            out["Description"] = template.description
-        needs = required_capabilities(template)
-        if needs.capabilities:
-            out["Capabilities"] = needs.capabilities
-            out["CapabilitiesReason"] = needs.reason
-        if template.transforms:
-            out["DeclaredTransforms"] = template.transforms
+        out.update(_template_facts(template))
         if "Metadata" in template.body:
             out["Metadata"] = json.dumps(template.body["Metadata"])
         return out
@@ -184,3 +170,17 @@ def _declared_parameters(template: Template) -> list[dict[str, Any]]:
             item["Description"] = str(spec["Description"])
         out.append(item)
     return out
+
+
+def _template_facts(template: Template) -> dict[str, Any]:
+    """What ValidateTemplate and GetTemplateSummary both tell of a template."""
+    facts: dict[str, Any] = {}
+    if template.description is not None:
+        facts["Description"] = template.description
+    needs = required_capabilities(template)
+    if needs.capabilities:
+        facts["Capabilities"] = needs.capabilities
+        facts["CapabilitiesReason"] = needs.reason
+    if template.transforms:
+        facts["DeclaredTransforms"] = template.transforms
+    return facts
