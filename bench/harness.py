@@ -427,6 +427,9 @@ class Benchmark:
     moto: type[Moto] = Moto
     add_args: Callable[[argparse.ArgumentParser], None] = lambda parser: None
     plan_changes: Callable[[argparse.Namespace], dict[str, Any]] = lambda args: {}
+    # What the machine itself allows, measured in the run's work dir after the servers:
+    # (figures for the JSON, lines printed after the tables).
+    reference: Callable[[Path, dict[str, Any]], tuple[dict[str, Any], list[str]]] | None = None
 
     def targets(self) -> dict[str, type[Target]]:
         return {t.name: t for t in (Cloudlet, self.moto, self.null)}
@@ -647,11 +650,16 @@ def main(bench: Benchmark, argv: list[str] | None = None) -> int:
                     measure(bench, target, plan, results, log)
                 finally:
                     target.stop()
+            reference, reference_lines = (
+                bench.reference(Path(workdir), results) if bench.reference else ({}, [])
+            )
     except KeyboardInterrupt:
         log("interrupted: servers stopped, temporary files removed")
         return 130
     ratios = compute_ratios(bench, results)
     print(render(bench, results, ratios, args.names))
+    if reference_lines:
+        print("\n".join(["", *reference_lines]))
     if args.json:
         dump = {
             "meta": {
@@ -669,6 +677,7 @@ def main(bench: Benchmark, argv: list[str] | None = None) -> int:
             },
             "results": results,
             "ratios": ratios,
+            "reference": reference,
         }
         args.json.write_text(json.dumps(dump, indent=2) + "\n")
         log(f"wrote {args.json}")

@@ -14,10 +14,11 @@ import uvicorn
 from cloudlet import ids, protocol
 from cloudlet.errors import ServiceError
 from cloudlet.gateway.internal import PREFIX, InternalApi
-from cloudlet.protocol import s3_post
+from cloudlet.protocol import checksums, s3_cors, s3_post
 from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
 from cloudlet.protocol.rest_body import AwsChunkedDecoder, is_aws_chunked, is_object_upload
 from cloudlet.protocol.rest_common import BadValue
+from cloudlet.protocol.s3_post_form import FormReader, PostForm
 from cloudlet.protocol.specs import service_model
 from cloudlet.runtime.runtime import Runtime
 from cloudlet.settings import Settings
@@ -41,19 +42,31 @@ class App:
         if scope["type"] != "http":
             return
         request = _request_line(scope)
+        spool = self.runtime.data_dir / "spool"
+        form: PostForm | None = None
         try:
             try:
-                await _read_body(request, receive, self.runtime.data_dir / "spool")
+                if s3_post.is_form_post(request):
+                    form = await _spool_form(request, receive, spool)
+                else:
+                    await _read_body(request, receive, spool)
             except BadValue as exc:  # only S3 uploads are spooled: their framing broke
                 response = _s3_error(ServiceError("IncompleteBody", str(exc), 400))
+            except ServiceError as error:  # a form POST that is not one
+                response = _s3_error(error)
             else:
                 if request.path.startswith(PREFIX):
                     response = await self.internal.handle(request)
-                elif s3_post.is_form_post(request):
+                elif s3_cors.is_preflight(request):
+                    response = s3_cors.preflight(request, self.runtime.providers, _s3_error)
+                elif form is not None:
                     handle = self.runtime.gateway.handle
-                    response = await s3_post.handle(request, handle, self.runtime.clock.now(), _s3_error)
+                    now = self.runtime.clock.now()
+                    response = await s3_post.handle(request, form, handle, now, _s3_error)
                 else:
                     response = await self.runtime.gateway.handle(request)
+                if not request.path.startswith(PREFIX):
+                    s3_cors.decorate(request, response, self.runtime.providers)
             await _send_response(send, request, response)
         finally:
             if request.body_file is not None:
@@ -111,15 +124,39 @@ def _content_length(request: HttpRequest) -> int:
         return SPOOL_THRESHOLD
 
 
+async def _spool_form(request: HttpRequest, receive: Any, spool_dir: Path) -> PostForm:
+    """An S3 POST Object form: its fields, and its file written to a temp file (with its MD5)
+    as it arrives; the rest of the body is read and dropped."""
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=spool_dir, prefix="form-")
+    request.body_file = Path(name)
+    hashers: dict[str, checksums.Hasher] = {"MD5": checksums.hasher("MD5")}
+    with os.fdopen(fd, "wb", buffering=0) as file:
+        reader = FormReader(
+            request.headers.get("content-type") or "", lambda data: _write(file, data, hashers)
+        )
+        while True:
+            message = await receive()
+            reader.feed(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+    request.body_digests = {algorithm: hasher.digest() for algorithm, hasher in hashers.items()}
+    return reader.finish()
+
+
 async def _spool_body(request: HttpRequest, receive: Any, spool_dir: Path) -> None:
-    """Write the body to a temp file as it arrives, aws-chunked framing decoded on the way.
+    """Write the body to a temp file as it arrives, aws-chunked framing decoded on the way,
+    and hash it on the way too (MD5 for the ETag, and the flexible checksum the headers name
+    when it is a native one), so the object need not be read back.
 
     Each write is one socket read's worth (uvicorn pauses reading past 64 KiB buffered), a
-    bounded write into the page cache; the fsync comes later, in a thread, with the hashing."""
+    bounded write into the page cache; the fsync comes later, in a thread."""
     spool_dir.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=spool_dir, prefix="upload-")
     request.body_file = Path(name)
     decoder = AwsChunkedDecoder() if is_aws_chunked(request) else None
+    named = checksums.named_algorithm(request.headers)
+    hashers = {a: checksums.hasher(a) for a in checksums.NATIVE if a in ("MD5", named)}
     with os.fdopen(fd, "wb", buffering=0) as file:
         while True:
             message = await receive()
@@ -127,19 +164,22 @@ async def _spool_body(request: HttpRequest, receive: Any, spool_dir: Path) -> No
             if chunk:
                 data = decoder.feed(chunk) if decoder is not None else chunk
                 if len(data) > _INLINE_WRITE:
-                    await asyncio.to_thread(_write, file, data)
+                    await asyncio.to_thread(_write, file, data, hashers)
                 elif data:
-                    _write(file, data)
+                    _write(file, data, hashers)
             if not message.get("more_body"):
                 break
     if decoder is not None:
         request.trailers = decoder.finish()
+    request.body_digests = {algorithm: hasher.digest() for algorithm, hasher in hashers.items()}
 
 
 _INLINE_WRITE = 256 * 1024  # bigger pieces are written from a thread
 
 
-def _write(file: BinaryIO, data: bytes) -> None:
+def _write(file: BinaryIO, data: bytes, hashers: dict[str, checksums.Hasher]) -> None:
+    for hasher in hashers.values():
+        hasher.update(data)
     view = memoryview(data)
     while view:
         written = file.write(view)

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import parse_qsl
 
-STREAM_CHUNK = 256 * 1024
+from cloudlet.storage.files import map_range, probably_cached
+
+STREAM_CHUNK = 256 * 1024  # one memory map each
 
 
 class Headers:
@@ -62,6 +64,7 @@ class HttpRequest:
     # framing already removed; its trailing headers (flexible checksums) are in `trailers`.
     body_file: Path | None = None
     trailers: list[tuple[str, str]] = field(default_factory=list)
+    body_digests: dict[str, bytes] = field(default_factory=dict)  # of body_file: algorithm -> digest
 
     @property
     def query(self) -> list[tuple[str, str]]:
@@ -79,10 +82,11 @@ class SpooledBody:
 
     path: Path
     size: int
+    digests: dict[str, bytes] = field(default_factory=dict)  # computed as it arrived: algorithm -> digest
 
 
 class FileStream:
-    """A response payload read from an open file in bounded chunks, off the event loop.
+    """A response payload sent from an open file, one memory map of STREAM_CHUNK at a time.
 
     The file is opened by the provider (so a concurrent overwrite cannot swap it) and closed
     here once sent, or by close() when the body is never sent (HEAD, 304)."""
@@ -92,21 +96,19 @@ class FileStream:
         self.offset = offset
         self.length = length
 
-    async def chunks(self) -> AsyncIterator[bytes]:
+    async def chunks(self) -> AsyncIterator[memoryview]:
         remaining = self.length
         position = self.offset
-        # The worker thread only fills this buffer: allocating in worker threads grows their
-        # malloc arenas, which keep the memory (RSS) long after.
-        buffer = bytearray(STREAM_CHUNK)
+        fd = self.file.fileno()
         try:
             while remaining > 0:
-                view = memoryview(buffer)[: min(STREAM_CHUNK, remaining)]
-                count = await asyncio.to_thread(os.preadv, self.file.fileno(), [view], position)
-                if not count:
-                    break
-                position += count
-                remaining -= count
-                yield bytes(view[:count])
+                size = min(STREAM_CHUNK, remaining)
+                if probably_cached(fd, position, size):
+                    yield map_range(fd, position, size)
+                else:  # faulting the pages in reads the disk: not on the event loop
+                    yield await asyncio.to_thread(map_range, fd, position, size, True)
+                position += size
+                remaining -= size
         finally:
             self.close()
 

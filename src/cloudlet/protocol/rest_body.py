@@ -42,7 +42,8 @@ def parse_members(
     params = bound_params(operation, members, body.headers, request.query, uri_params)
     payload = members.payload
     if request.body_file is not None and payload is not None and members.streaming:
-        params[payload.name] = SpooledBody(request.body_file, request.body_file.stat().st_size)
+        size = request.body_file.stat().st_size
+        params[payload.name] = SpooledBody(request.body_file, size, request.body_digests)
     elif payload is not None:
         if members.streaming:
             if body.data or payload.shape.type_name == "blob":

@@ -248,6 +248,8 @@ def float_text(value: float) -> str | float:
 
 def scalar_to_text(shape: Shape, value: Any, in_header: bool = False) -> str:
     kind = shape.type_name
+    if kind == "string" and type(value) is str and not in_header:  # the common case, first
+        return value
     if kind == "boolean":
         return "true" if value else "false"
     if kind in ("float", "double"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import parse_qsl, unquote
 
 from botocore.model import OperationModel, ServiceModel
@@ -45,12 +45,12 @@ class Route:
     specificity: tuple[int, int, int]  # what the path and query alone say: lower is better
 
     def matches(self, path: str, query: dict[str, str]) -> dict[str, str] | None:
+        for key, value in self.query:  # cheaper than the regex, and most routes fail here
+            if key not in query or (value is not None and query[key] != value):
+                return None
         found = self.pattern.fullmatch(path)
         if found is None:
             return None
-        for key, value in self.query:
-            if key not in query or (value is not None and query[key] != value):
-                return None
         return {label: unquote(text) for label, text in zip(self.labels, found.groups(), strict=True)}
 
     def complete(self, query: dict[str, str], request: HttpRequest) -> bool:
@@ -69,7 +69,7 @@ def match(model: ServiceModel, request: HttpRequest) -> tuple[str, dict[str, str
     best: tuple[int, int, int] | None = None
     complete: tuple[str, dict[str, str]] | None = None
     partial: tuple[str, dict[str, str]] | None = None
-    for route in _routes(model).get(request.method.upper(), ()):
+    for route in _candidates(model, request.method.upper(), frozenset(query)):
         if best is not None and route.specificity != best and hinted is None:
             break  # routes are sorted: the rest are less specific
         params = route.matches(path, query)
@@ -90,6 +90,15 @@ def match(model: ServiceModel, request: HttpRequest) -> tuple[str, dict[str, str
     if found is None:
         raise _no_route(model, request.method.upper(), path)
     return found
+
+
+@lru_cache(maxsize=1024)
+def _candidates(model: ServiceModel, method: str, query_keys: frozenset[str]) -> tuple[Route, ...]:
+    """The method's routes whose required query keys the request has, in rank order: S3 has
+    dozens of routes per method told apart by their query keys (?acl, ?tagging, ...)."""
+    return tuple(
+        route for route in _routes(model).get(method, ()) if all(key in query_keys for key, _ in route.query)
+    )
 
 
 @cache
@@ -188,6 +197,7 @@ def _s3_resource_type(path: str) -> str:
 # -- S3 virtual-hosted style -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)  # a server sees few distinct Host headers
 def virtual_host_bucket(host: str) -> str | None:
     """The bucket a virtual-hosted-style S3 Host header names, or None (path style).
 

@@ -7,6 +7,7 @@ flattened; xmlAttribute members become attributes; xmlNamespace declares a names
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -17,7 +18,12 @@ from cloudlet.protocol.rest_common import RESPONSE_BODY_LOCATIONS, scalar_to_tex
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
+_SPECIAL = re.compile(r"[&<>\r]")
+
+
 def escape_text(text: str) -> str:
+    if _SPECIAL.search(text) is None:  # most text: no copy
+        return text
     # A bare CR would be normalised to LF by the reader: keep it as a character reference.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#xD;")
 
@@ -124,6 +130,14 @@ def _write_pair(out: list[str], shape: Shape, key: Any, value: Any) -> None:
 
 
 def _namespace(shape: Shape, default: str | None) -> str:
+    declared = _declared_namespace(shape)
+    if declared is not None:
+        return declared
+    return f' xmlns="{escape_attribute(default)}"' if default else ""
+
+
+@cache
+def _declared_namespace(shape: Shape) -> str | None:
     declared = shape.serialization.get("xmlNamespace")
     if isinstance(declared, dict):
         prefix = declared.get("prefix")
@@ -131,4 +145,4 @@ def _namespace(shape: Shape, default: str | None) -> str:
         return f' {attribute}="{escape_attribute(str(declared.get("uri", "")))}"'
     if isinstance(declared, str):
         return f' xmlns="{escape_attribute(declared)}"'
-    return f' xmlns="{escape_attribute(default)}"' if default else ""
+    return None

@@ -12,9 +12,6 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 from urllib.parse import quote, urlencode
 from xml.etree.ElementTree import ParseError, fromstring
@@ -22,6 +19,7 @@ from xml.etree.ElementTree import ParseError, fromstring
 from cloudlet.errors import ServiceError
 from cloudlet.protocol.http import Headers, HttpRequest, HttpResponse
 from cloudlet.protocol.rest_routes import path_style
+from cloudlet.protocol.s3_post_form import PostForm
 
 # Marks the PutObject a form POST became, so the object's event is ObjectCreated:Post.
 POST_MARKER = "x-cloudlet-post-object"
@@ -57,36 +55,6 @@ def _policy_failed(message: str) -> ServiceError:
 
 def _invalid_policy(message: str) -> ServiceError:
     return _error("InvalidPolicyDocument", f"Invalid Policy: {message}", 400)
-
-
-def parse_form(body: bytes, content_type: str) -> tuple[dict[str, str], bytes, str]:
-    """(fields by name, the file's bytes, the file's name) of a multipart/form-data body."""
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
-    message = BytesParser(policy=HTTP).parsebytes(head + body)
-    if not message.is_multipart():
-        raise _error(
-            "MalformedPOSTRequest",
-            "The body of your POST request is not well-formed multipart/form-data.",
-            400,
-        )
-    fields: dict[str, str] = {}
-    data: bytes | None = None
-    filename = ""
-    for part in message.iter_parts():
-        assert isinstance(part, Message)
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        payload = part.get_payload(decode=True)
-        raw = payload if isinstance(payload, bytes) else b""
-        if name.lower() == "file":
-            data = raw
-            filename = str(part.get_filename() or "")
-            break  # S3 ignores the fields after the file
-        fields[name] = raw.decode("utf-8", "replace")
-    if data is None:
-        raise _error("InvalidArgument", "POST requires exactly one file upload per request.", 400)
-    return fields, data, filename
 
 
 def check_policy(fields: dict[str, str], bucket: str, size: int, now: float) -> None:
@@ -175,8 +143,8 @@ def _tagging_header(xml: str) -> str:
     return urlencode(pairs)
 
 
-def put_request(request: HttpRequest, fields: dict[str, str], data: bytes, filename: str) -> HttpRequest:
-    """The PutObject request a form POST amounts to."""
+def put_request(request: HttpRequest, fields: dict[str, str], form: PostForm) -> HttpRequest:
+    """The PutObject request a form POST amounts to: its body is the file, spooled."""
     lower = {name.lower(): value for name, value in fields.items()}
     key = lower.get("key")
     if not key:
@@ -185,9 +153,9 @@ def put_request(request: HttpRequest, fields: dict[str, str], data: bytes, filen
             "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.",
             400,
         )
-    key = key.replace("${filename}", filename)
+    key = key.replace("${filename}", form.filename)
     bucket = path_style(request.host, request.raw_path or request.path).strip("/")
-    headers = Headers([("Host", request.host), (POST_MARKER, "1"), ("Content-Length", str(len(data)))])
+    headers = Headers([("Host", request.host), (POST_MARKER, "1"), ("Content-Length", str(form.size))])
     credential = lower.get("x-amz-credential")
     access_key = lower.get("awsaccesskeyid")
     if not credential and access_key:
@@ -211,10 +179,11 @@ def put_request(request: HttpRequest, fields: dict[str, str], data: bytes, filen
         method="PUT",
         path=f"/{bucket}/{key}",
         headers=headers,
-        body=data,
         raw_path=raw_path,
         host="",  # the path already names the bucket
         scheme=request.scheme,
+        body_file=request.body_file,
+        body_digests=request.body_digests,
     )
 
 
@@ -255,18 +224,22 @@ def _escape(text: str) -> str:
 
 
 async def handle(
-    request: HttpRequest, handler: Handler, now: float, error: Callable[[ServiceError], HttpResponse]
+    request: HttpRequest,
+    form: PostForm,
+    handler: Handler,
+    now: float,
+    error: Callable[[ServiceError], HttpResponse],
 ) -> HttpResponse:
-    """Answer a form POST: parse, check the policy, PutObject through `handler`."""
+    """Answer a form POST (its file already spooled): check the policy, PutObject through
+    `handler`."""
     try:
-        fields, data, filename = parse_form(request.body, request.headers.get("content-type") or "")
         fields = {
-            name: value.replace("${filename}", filename) if name.lower() == "key" else value
-            for name, value in fields.items()
+            name: value.replace("${filename}", form.filename) if name.lower() == "key" else value
+            for name, value in form.fields.items()
         }
         bucket = path_style(request.host, request.raw_path or request.path).strip("/")
-        check_policy(fields, bucket, len(data), now)
-        put = put_request(request, fields, data, filename)
+        check_policy(fields, bucket, form.size, now)
+        put = put_request(request, fields, form)
     except ServiceError as failure:
         return error(failure)
     return answer(request, fields, put, await handler(put))

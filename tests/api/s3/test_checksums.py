@@ -17,42 +17,48 @@ from s3_support import error_code
 from harness import Server
 
 BODY = b"123456789" * 1000
+SPOOLED = b"0123456789abcdef" * (128 * 1024)  # 2 MiB: written to disk as it arrives, hashed on the way
+BODIES = pytest.mark.parametrize("body", [BODY, SPOOLED], ids=["in-memory", "spooled"])
 
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+@BODIES
 @pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"])
-def test_algorithms_round_trip(s3: Any, bucket: str, algorithm: str) -> None:
-    from cloudlet.services.s3 import checksums
+def test_algorithms_round_trip(s3: Any, bucket: str, algorithm: str, body: bytes) -> None:
+    from cloudlet.protocol import checksums
 
     if algorithm in ("CRC32C", "CRC64NVME"):  # botocore computes these only with awscrt
-        expected = checksums.compute(algorithm, BODY)
-        put = s3.put_object(Bucket=bucket, Key="k", Body=BODY, **{f"Checksum{algorithm}": expected})
+        expected = checksums.compute(algorithm, body)
+        put = s3.put_object(Bucket=bucket, Key="k", Body=body, **{f"Checksum{algorithm}": expected})
     else:
-        put = s3.put_object(Bucket=bucket, Key="k", Body=BODY, ChecksumAlgorithm=algorithm)
+        put = s3.put_object(Bucket=bucket, Key="k", Body=body, ChecksumAlgorithm=algorithm)
+    assert put["ETag"] == f'"{hashlib.md5(body).hexdigest()}"'
     value = put[f"Checksum{algorithm}"]
     head = s3.head_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED")
     assert head[f"Checksum{algorithm}"] == value
     assert head["ChecksumType"] == "FULL_OBJECT"
     if algorithm == "SHA256":
-        assert value == _b64(hashlib.sha256(BODY).digest())
+        assert value == _b64(hashlib.sha256(body).digest())
     if algorithm == "CRC32":
-        assert value == _b64(zlib.crc32(BODY).to_bytes(4, "big"))
+        assert value == _b64(zlib.crc32(body).to_bytes(4, "big"))
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == body
 
 
 def test_known_vectors() -> None:
-    from cloudlet.services.s3 import checksums
+    from cloudlet.protocol import checksums
 
     # The "123456789" check values of each CRC's catalogue entry.
     assert checksums.compute("CRC32C", b"123456789") == _b64(bytes.fromhex("e3069283"))
     assert checksums.compute("CRC64NVME", b"123456789") == _b64(bytes.fromhex("ae8b14860a799888"))
 
 
-def test_wrong_checksum_is_rejected(s3: Any, bucket: str) -> None:
+@BODIES
+def test_wrong_checksum_is_rejected(s3: Any, bucket: str, body: bytes) -> None:
     with pytest.raises(ClientError) as excinfo:
-        s3.put_object(Bucket=bucket, Key="k", Body=BODY, ChecksumSHA256=_b64(hashlib.sha256(b"x").digest()))
+        s3.put_object(Bucket=bucket, Key="k", Body=body, ChecksumSHA256=_b64(hashlib.sha256(b"x").digest()))
     assert error_code(excinfo) == "BadDigest"
     with pytest.raises(ClientError):
         s3.head_object(Bucket=bucket, Key="k")

@@ -89,3 +89,40 @@ def test_policy_conditions(server: Server, s3: Any, bucket: str) -> None:
     assert b"Policy expired" in body
     code, _, _ = post(server, bucket, [("key", "in/d"), ("policy", good)], b"1")
     assert code == 400  # a policy without a signature
+
+
+def raw_post(server: Server, bucket: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        f"{server.endpoint}/{bucket}", data=body, method="POST", headers={"Content-Type": content_type}
+    )
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_fields_after_the_file_are_ignored(server: Server, s3: Any, bucket: str) -> None:
+    body, content_type = form([("key", "k")], b"data\r\n--not-the-boundary\r\n")
+    boundary = content_type.split("boundary=")[1]
+    extra = f'--{boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\nother\r\n--{boundary}--\r\n'
+    body = body.replace(f"--{boundary}--\r\n".encode(), extra.encode())
+    code, _ = raw_post(server, bucket, body, content_type)
+    assert code == 204
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"data\r\n--not-the-boundary\r\n"
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1
+
+
+def test_malformed_and_fileless_forms(server: Server, bucket: str) -> None:
+    code, body = raw_post(server, bucket, b"no boundary in here", "multipart/form-data; boundary=abc")
+    assert (code, b"<Code>MalformedPOSTRequest</Code>" in body) == (400, True)
+    fileless = b'--abc\r\nContent-Disposition: form-data; name="key"\r\n\r\nk\r\n--abc--\r\n'
+    code, body = raw_post(server, bucket, fileless, "multipart/form-data; boundary=abc")
+    assert code == 400
+    assert b"POST requires exactly one file upload per request." in body
+
+
+def test_fields_before_the_file_are_limited_to_20_kb(server: Server, bucket: str) -> None:
+    code, _, body = post(server, bucket, [("key", "k"), ("x-ignore-padding", "p" * 21_000)], b"1")
+    assert code == 400
+    assert b"<Code>MaxPostPreDataLengthExceeded</Code>" in body

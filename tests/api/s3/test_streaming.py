@@ -1,10 +1,15 @@
-"""A 200 MB upload and download with the AWS CLI keep the server's memory flat."""
+"""A 200 MB upload and download with the AWS CLI, and a 200 MB POST Object form, keep the
+server's memory flat."""
 
 from __future__ import annotations
 
 import filecmp
+import hashlib
+import http.client
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from harness import Server
 
@@ -43,7 +48,45 @@ def test_large_file_round_trip_with_flat_memory(tmp_path: Path) -> None:
         assert after_download - warm < GROWTH_KB, f"peak RSS grew {warm} -> {after_download} kB"
         assert after_upload < LIMIT_KB, f"peak RSS {after_upload} kB after the upload (warm: {warm} kB)"
         assert after_download < LIMIT_KB, f"peak RSS {after_download} kB after the download (warm: {warm} kB)"
+        assert post_form(server, "stream-bucket", "posted.bin", big) == 204
+        after_post = peak_rss_kb(server.process.pid)
+        assert after_post < LIMIT_KB, f"peak RSS {after_post} kB after the POST (warm: {warm} kB)"
+        md5 = hashlib.md5(big.read_bytes()).hexdigest()
+        assert server.client("s3").head_object(Bucket="stream-bucket", Key="posted.bin")["ETag"] == f'"{md5}"'
         # Nothing left behind in the spool.
         assert list((server.data_dir / "spool").iterdir()) == []
     finally:
         server.cleanup()
+
+
+def post_form(server: Server, bucket: str, key: str, path: Path) -> int:
+    """A browser-style POST Object of the file, streamed from disk."""
+    boundary = "streamed-form-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\n{key}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n'
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+
+    def body() -> Iterator[bytes]:
+        yield head
+        with open(path, "rb") as handle:
+            while block := handle.read(1024 * 1024):
+                yield block
+        yield tail
+
+    length = len(head) + path.stat().st_size + len(tail)
+    connection = http.client.HTTPConnection(urlsplit(server.endpoint).netloc, timeout=120)
+    try:
+        connection.request(
+            "POST",
+            f"/{bucket}",
+            body=body(),
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Content-Length": str(length),
+            },
+        )
+        return connection.getresponse().status
+    finally:
+        connection.close()

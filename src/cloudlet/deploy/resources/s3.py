@@ -66,6 +66,11 @@ class BucketHandler(ResourceHandler):
         acl = properties.get("AccessControl")
         if acl:
             params["ACL"] = CANNED_ACLS.get(str(acl), str(acl))
+        # An ACL needs ACLs enabled from the start: CreateBucket refuses one under the default
+        # BucketOwnerEnforced (InvalidBucketAclWithObjectOwnership).
+        rules = (properties.get("OwnershipControls") or {}).get("Rules") or []
+        if rules and rules[0].get("ObjectOwnership"):
+            params["ObjectOwnership"] = str(rules[0]["ObjectOwnership"])
         await ctx.call("s3", "CreateBucket", params)
         try:
             await self._apply(ctx, name, properties, {})

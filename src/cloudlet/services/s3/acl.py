@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cloudlet.errors import ServiceError
 from cloudlet.services.s3 import errors
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -84,4 +85,33 @@ def is_owner_only(params: dict[str, Any]) -> bool:
     canned = params.get("ACL")
     if canned and canned not in ("private", "bucket-owner-full-control"):
         return False
-    return not any(params.get(name) for name in GRANT_HEADERS) or bool(params.get("AccessControlPolicy"))
+    if any(params.get(name) for name in GRANT_HEADERS):
+        return False
+    policy = params.get("AccessControlPolicy")
+    if policy:  # a document granting FULL_CONTROL to its owner alone is the one accepted
+        owner_id = str((policy.get("Owner") or {}).get("ID") or "")
+        return not grants_others(policy, owner_id)
+    return True
+
+
+def grants_others(value: dict[str, Any] | None, owner_id: str) -> bool:
+    """Whether a stored ACL grants anything to anyone but the owner."""
+    for grant in (value or {}).get("Grants") or []:
+        grantee = grant.get("Grantee") or {}
+        if grantee.get("Type") != "CanonicalUser" or grantee.get("ID") != owner_id:
+            return True
+    return False
+
+
+def invalid_bucket_acl_with_ownership() -> ServiceError:
+    """BucketOwnerEnforced with an ACL that grants others (CreateBucket, PutBucketOwnershipControls).
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html"""
+    return ServiceError(
+        "InvalidBucketAclWithObjectOwnership",
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+        400,
+    )
+
+
+def acl_not_supported() -> ServiceError:
+    return ServiceError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400)

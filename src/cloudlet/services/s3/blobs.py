@@ -3,23 +3,25 @@
 Files are named by a generated id, never by key, so no key ("../x", "/", unicode) can reach
 outside the folder. A blob is written to a temp file, fsynced, then renamed into place before
 the metadata naming it commits; a crash in between leaves an unreferenced file, never a
-reference to a missing one. Every method blocks: call them through asyncio.to_thread."""
+reference to a missing one. Every method but read_cached blocks: call them through
+asyncio.to_thread."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import secrets
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cloudlet.protocol import checksums
 from cloudlet.protocol.http import SpooledBody
-from cloudlet.services.s3 import checksums
+from cloudlet.storage.files import read_cached
 
 CHUNK = 256 * 1024  # small: several uploads hash at once, each holding one chunk
 
@@ -37,9 +39,10 @@ class BlobStore:
         self.root = root
         self.blobs = root / "blobs"
         self.tmp = root / "tmp"
+        self._folders: set[str] = set()  # folders known to exist: no mkdir per write
 
-    def path(self, blob: str) -> Path:
-        return self.blobs / blob[:2] / blob
+    def path(self, blob: str) -> str:
+        return os.path.join(self.blobs, blob[:2], blob)
 
     def open(self, blob: str) -> io.BufferedReader:
         return open(self.path(blob), "rb")  # noqa: SIM115 - the caller closes it
@@ -49,45 +52,62 @@ class BlobStore:
             file.seek(start)
             return file.read() if length is None else file.read(length)
 
+    def read_cached(self, blob: str, start: int, length: int) -> bytes | None:
+        """The range, if the page cache holds all of it (no blocking: callable on the event
+        loop); None otherwise, and then read() it from a thread."""
+        fd = os.open(self.path(blob), os.O_RDONLY)
+        try:
+            found = read_cached(fd, length, start)
+        finally:
+            os.close(fd)
+        return bytes(found) if found is not None else None
+
     # -- writing ---------------------------------------------------------------------------------
     def write(self, source: bytes | SpooledBody, algorithms: Iterable[str] = ()) -> Written:
-        """A new blob holding `source`, hashed (MD5 and `algorithms`) on the way."""
-        if isinstance(source, SpooledBody):
-            hashers = _hashers(algorithms)
-            size = 0
-            with open(source.path, "rb") as file:
+        """A new blob holding `source`, hashed (MD5 and `algorithms`) on the way, or before:
+        a spooled body hashed as it arrived is only synced and moved into place."""
+        if not isinstance(source, SpooledBody):
+            return self.write_chunks([source], algorithms)
+        wanted = {"MD5", *algorithms}
+        with open(source.path, "rb") as file:
+            if wanted <= source.digests.keys():
+                digests = {a: source.digests[a] for a in wanted}
+            else:
+                hashers = _hashers(algorithms)
                 buffer = bytearray(CHUNK)  # reused: no fresh allocation per chunk in this thread
                 while count := file.readinto(buffer):
-                    chunk = memoryview(buffer)[:count]
-                    size += count
                     for h in hashers.values():
-                        h.update(chunk)
-                os.fsync(file.fileno())
-            blob = self._new_id()
-            self._place(source.path, blob)
-            return _written(blob, size, hashers)
-        return self.write_chunks([source], algorithms)
+                        h.update(memoryview(buffer)[:count])
+                digests = _digests(hashers)
+            os.fsync(file.fileno())
+        blob = self._new_id()
+        self._place(source.path, blob)
+        return _written(blob, source.size, digests)
 
     def write_chunks(self, chunks: Iterable[bytes | memoryview], algorithms: Iterable[str] = ()) -> Written:
         hashers = _hashers(algorithms)
         size = 0
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self.tmp)
+        name = os.path.join(self._folder(str(self.tmp)), self._new_id())
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "wb") as file:
+            try:
                 for chunk in chunks:
-                    file.write(chunk)
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view) :]
                     size += len(chunk)  # memoryviews here are of bytes: len is the byte count
                     for h in hashers.values():
                         h.update(chunk)
-                file.flush()
-                os.fsync(file.fileno())
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             blob = self._new_id()
-            self._place(Path(name), blob)
+            self._place(name, blob)
         except BaseException:
-            Path(name).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
             raise
-        return _written(blob, size, hashers)
+        return _written(blob, size, _digests(hashers))
 
     def concat(self, pieces: Iterable[tuple[str, int, int]], algorithms: Iterable[str] = ()) -> Written:
         """A new blob of the (blob, start, length) ranges, in order (multipart, copies)."""
@@ -109,7 +129,8 @@ class BlobStore:
     def delete(self, blobs: Iterable[str | None]) -> None:
         for blob in blobs:
             if blob:
-                self.path(blob).unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.path(blob))
 
     def wipe(self, blobs: bool = True) -> None:
         """Forget every blob (or, with blobs=False, only the temp files a crash left): the
@@ -119,6 +140,7 @@ class BlobStore:
             if folder.exists():
                 trash.mkdir(parents=True, exist_ok=True)
                 os.replace(folder, trash / folder.name)
+        self._folders.clear()
         self.sweep_trash()
 
     def sweep_trash(self) -> None:
@@ -130,10 +152,14 @@ class BlobStore:
     def _new_id(self) -> str:
         return secrets.token_hex(16)
 
-    def _place(self, source: Path, blob: str) -> None:
-        target = self.path(blob)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
+    def _place(self, source: str | Path, blob: str) -> None:
+        os.replace(source, os.path.join(self._folder(os.path.join(self.blobs, blob[:2])), blob))
+
+    def _folder(self, folder: str) -> str:
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        return folder
 
 
 def _remove_all(folders: list[Path]) -> None:
@@ -148,6 +174,10 @@ def _hashers(algorithms: Iterable[str]) -> dict[str, checksums.Hasher]:
     return found
 
 
-def _written(blob: str, size: int, hashers: dict[str, checksums.Hasher]) -> Written:
-    md5 = hashers.pop("MD5").digest().hex()
-    return Written(blob, size, md5, {name: checksums.encode(h.digest()) for name, h in hashers.items()})
+def _digests(hashers: dict[str, checksums.Hasher]) -> dict[str, bytes]:
+    return {name: h.digest() for name, h in hashers.items()}
+
+
+def _written(blob: str, size: int, digests: dict[str, bytes]) -> Written:
+    md5 = digests.pop("MD5").hex()
+    return Written(blob, size, md5, {name: checksums.encode(digest) for name, digest in digests.items()})

@@ -10,8 +10,8 @@ from typing import Any
 from cloudlet import ids
 from cloudlet.errors import ServiceError
 from cloudlet.gateway.context import RequestContext
-from cloudlet.services.s3 import errors, store
-from cloudlet.services.s3.core import S3Core
+from cloudlet.services.s3 import acl, errors, lifecycle_rules, store
+from cloudlet.services.s3.core import S3Core, owner
 
 MAX_BUCKET_TAGS = 50
 
@@ -139,6 +139,15 @@ class BucketConfigOperations(S3Core):
     def delete_bucket_cors(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         return self._delete_config(ctx, params, KINDS["cors"])
 
+    def cors_rules(self, bucket: str) -> list[dict[str, Any]] | None:
+        """The CORSRules browsers' requests are checked against (protocol/s3_cors.py): not an
+        operation, and not the caller's bucket necessarily (preflights are anonymous)."""
+        row = store.find_bucket(self.db, bucket)
+        if row is None:
+            raise errors.no_such_bucket(bucket)
+        config = self.configs(row).get("cors")
+        return list(config.get("CORSRules") or []) if config else None
+
     # -- encryption ---------------------------------------------------------------------------
     def put_bucket_encryption(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         return self._put_config(ctx, params, KINDS["encryption"])
@@ -156,10 +165,9 @@ class BucketConfigOperations(S3Core):
         config = params.get("LifecycleConfiguration") or {}
         rules = []
         for rule in config.get("Rules") or []:
-            days = (rule.get("Expiration") or {}).get("Days")
-            if days is not None and int(days) <= 0:
-                raise errors.invalid_argument("'Days' for Expiration action must be a positive integer")
+            lifecycle_rules.check_rule(rule)
             rules.append({"ID": ids.token(24), **rule} if not rule.get("ID") else rule)
+        lifecycle_rules.check_unique_ids(rules)
         self._put_config(
             ctx, {**params, "LifecycleConfiguration": {**config, "Rules": rules}}, KINDS["lifecycle"]
         )
@@ -187,6 +195,11 @@ class BucketConfigOperations(S3Core):
 
     # -- ownership controls -------------------------------------------------------------------
     def put_bucket_ownership_controls(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        rules = (params.get("OwnershipControls") or {}).get("Rules") or [{}]
+        if rules[0].get("ObjectOwnership") == "BucketOwnerEnforced":
+            row = self.bucket(ctx, params.get("Bucket"))
+            if acl.grants_others(self.configs(row).get("acl"), owner(str(row["account"]))["ID"]):
+                raise acl.invalid_bucket_acl_with_ownership()
         return self._put_config(ctx, params, KINDS["ownership"])
 
     def get_bucket_ownership_controls(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -75,6 +75,9 @@ class BucketOperations(S3Core):
             )
         me = owner(ctx.account)
         ownership = params.get("ObjectOwnership") or "BucketOwnerEnforced"
+        if ownership == "BucketOwnerEnforced" and not acl.is_owner_only(params):
+            # https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
+            raise acl.invalid_bucket_acl_with_ownership()
         bucket_acl = acl.from_params(params, me) or acl.default(me)
         with self.db.write() as tx:
             store.insert_bucket(tx, name, ctx.account, region, self.now())

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from cloudlet.errors import ServiceError
 from cloudlet.gateway.context import RequestContext
 from cloudlet.services.base import Provider, ServiceEnv
 from cloudlet.services.s3 import errors, notifications, store
@@ -136,17 +137,24 @@ class S3Core(Provider):
             tx.emit(NOTIFICATION_TOPIC, payload)
 
 
+# SigV4 presigned URLs live at most seven days.
+# https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+MAX_PRESIGNED_EXPIRES = 604800
+
+
 def check_presigned_expiry(ctx: RequestContext, now: float) -> None:
     """A presigned URL past its expiry is refused as AWS does (403): SigV4's X-Amz-Date +
-    X-Amz-Expires, or SigV2's absolute Expires (what boto3 presigns with by default)."""
+    X-Amz-Expires, or SigV2's absolute Expires (what boto3 presigns with by default).
+    An X-Amz-Expires that is not a number, negative or over a week is refused (400) before that."""
     query = ctx.request.query_string
     if "Expires=" not in query:
         return
     values = dict(ctx.request.query)
     try:
         if "X-Amz-Expires" in values:
+            expires = _sigv4_expires(values["X-Amz-Expires"])
             signed = datetime.strptime(values["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            deadline = signed.timestamp() + int(values["X-Amz-Expires"])
+            deadline = signed.timestamp() + expires
         elif "Signature" in values and "Expires" in values:
             deadline = float(values["Expires"])
         else:
@@ -155,3 +163,23 @@ def check_presigned_expiry(ctx: RequestContext, now: float) -> None:
         return
     if deadline < now:
         raise errors.access_denied("Request has expired")
+
+
+def _sigv4_expires(text: str) -> int:
+    """X-Amz-Expires checked with the messages S3 sends (AuthorizationQueryParametersError)."""
+    try:
+        expires = int(text)
+    except ValueError:
+        raise _query_parameters_error("X-Amz-Expires should be a number") from None
+    if expires < 0:
+        raise _query_parameters_error("X-Amz-Expires must be non-negative")
+    if expires > MAX_PRESIGNED_EXPIRES:
+        raise _query_parameters_error(
+            "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires"
+            f" must be less than {MAX_PRESIGNED_EXPIRES} seconds"
+        )
+    return expires
+
+
+def _query_parameters_error(message: str) -> ServiceError:
+    return ServiceError("AuthorizationQueryParametersError", message, 400)

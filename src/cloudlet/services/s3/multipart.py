@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 from cloudlet import ids
 from cloudlet.errors import ServiceError
 from cloudlet.gateway.context import RequestContext
+from cloudlet.protocol import checksums
 from cloudlet.services.s3 import (
-    checksums,
     conditions,
     copy_source,
     errors,
     lock_rules,
     object_meta,
+    object_rules,
     sse,
     store,
 )
@@ -36,6 +38,30 @@ def _part_number(value: Any) -> int:
             "Part number must be an integer between 1 and 10000, inclusive", "partNumber", value
         )
     return number
+
+
+_COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
+
+
+def _copy_range(text: str, size: int) -> tuple[int, int]:
+    """x-amz-copy-source-range, stricter than GET's Range: bytes=first-last, both inside the
+    source. Past the end is an error (GET would clamp it), with the codes S3 sends."""
+    match = _COPY_RANGE.fullmatch(text.strip())
+    if match is None or int(match.group(1)) > int(match.group(2)):
+        raise errors.invalid_argument(
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last"
+            " are the zero-based offsets of the first and last bytes to copy",
+            "x-amz-copy-source-range",
+            text,
+        )
+    first, last = int(match.group(1)), int(match.group(2))
+    if first >= size:
+        raise errors.invalid_request("The specified copy range is invalid for the source object size")
+    if last >= size:
+        raise errors.invalid_argument(
+            f"Range specified is not valid for source object of size: {size}", "x-amz-copy-source-range", text
+        )
+    return first, last
 
 
 class MultipartOperations(ObjectOperations):
@@ -59,6 +85,7 @@ class MultipartOperations(ObjectOperations):
         key = check_key(params.get("Key"))
         meta = object_meta.content_from(params, object_meta.default_encryption(self.configs(bucket)))
         meta.update(lock_rules.lock_members(params, self.configs(bucket), self.now_datetime()))
+        meta.update(object_rules.kept_acl(self.configs(bucket), params, owner(ctx.account)))
         algorithm = params.get("ChecksumAlgorithm")
         kind = params.get("ChecksumType")
         if kind and not algorithm:
@@ -87,7 +114,7 @@ class MultipartOperations(ObjectOperations):
     async def upload_part(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         number = _part_number(params.get("PartNumber"))
         _, upload, meta = self._upload(ctx, params)
-        sse.check_read(meta, params)
+        sse.check_part(meta, params)
         algorithm = (meta.get("Upload") or {}).get("algorithm")
         written, checksum = await self.store_body(params.get("Body"), params, algorithm)
         sums = {checksum["algorithm"]: checksum["value"]} if checksum else {}
@@ -118,19 +145,12 @@ class MultipartOperations(ObjectOperations):
             params, str(source["etag"]), float(source["last_modified"]), prefix="CopySourceIf"
         )
         sse.check_read(meta_of(source), params, prefix="CopySource")
+        sse.check_part(meta, params)
         size = int(source["size"])
         span = (0, size - 1)
         text = params.get("CopySourceRange")
         if text:
-            parsed = conditions.byte_range(str(text), size)
-            if parsed is None or not str(text).startswith("bytes=") or parsed[1] >= size:
-                raise errors.invalid_argument(
-                    "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last"
-                    " are the zero-based offsets of the first and last bytes to copy",
-                    "x-amz-copy-source-range",
-                    text,
-                )
-            span = parsed
+            span = _copy_range(str(text), size)
         algorithm = (meta.get("Upload") or {}).get("algorithm")
         pieces = [(str(source["blob"]), span[0], span[1] - span[0] + 1)] if source["blob"] and size else []
         written = await asyncio.to_thread(self.blobs.concat, pieces, [algorithm] if algorithm else [])
@@ -192,6 +212,10 @@ class MultipartOperations(ObjectOperations):
         result.update({k: meta[k] for k in object_meta.SSE_FIELDS if k in meta})
         if version_id != "null":
             result["VersionId"] = version_id
+        now = self.now()
+        expires = object_rules.expiration(bucket, key, written.size, meta, now)
+        if expires is not None:
+            result["Expiration"] = expires
         with self.db.write() as tx:
             now_upload = store.find_upload(tx, upload["upload_id"])
             gone = now_upload is None or now_upload["completed"] is not None  # completed or aborted meanwhile
@@ -207,7 +231,7 @@ class MultipartOperations(ObjectOperations):
                     written,
                     etag,
                     meta,
-                    self.now(),
+                    now,
                     "ObjectCreated:CompleteMultipartUpload",
                 )
                 freed += store.complete_upload(tx, upload["upload_id"], result, written.blob)

@@ -17,9 +17,13 @@ class ObjectLockOperations(ObjectOperations):
     def put_object_lock_configuration(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         bucket = self.bucket(ctx, params.get("Bucket"))
         config = params.get("ObjectLockConfiguration") or {}
-        if not self.configs(bucket).get("object_lock"):
+        # An existing bucket can have Object Lock turned on once its versioning is Enabled.
+        # https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html#object-lock-configure-existing-bucket
+        if not self.configs(bucket).get("object_lock") and bucket["versioning"] != "Enabled":
             raise ServiceError(
-                "InvalidBucketState", "Object Lock configuration cannot be enabled on existing buckets", 409
+                "InvalidBucketState",
+                "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration",
+                409,
             )
         if config.get("ObjectLockEnabled") != "Enabled":
             raise errors.malformed_xml()

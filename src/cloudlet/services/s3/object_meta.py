@@ -7,7 +7,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from cloudlet.errors import ServiceError
-from cloudlet.services.s3 import checksums, errors, sse
+from cloudlet.protocol import checksums
+from cloudlet.services.s3 import errors, sse
 
 CONTENT_HEADERS = (
     "ContentType",

@@ -7,7 +7,8 @@ from typing import Any
 
 from cloudlet.errors import ServiceError
 from cloudlet.gateway.context import RequestContext
-from cloudlet.services.s3 import acl, checksums, conditions, copy_source, errors, object_meta, sse, store
+from cloudlet.protocol import checksums
+from cloudlet.services.s3 import acl, conditions, copy_source, errors, object_meta, object_rules, sse, store
 from cloudlet.services.s3.bucket_configs import check_tags
 from cloudlet.services.s3.core import owner
 from cloudlet.services.s3.objects import ObjectOperations, check_key, meta_of, new_version_id
@@ -69,6 +70,7 @@ class ObjectExtraOperations(ObjectOperations):
             for name in ("StorageClass", *object_meta.SSE_FIELDS, "WebsiteRedirectLocation"):
                 if params.get(name) is not None:
                     meta[name] = params[name]
+        meta.update(object_rules.kept_acl(self.configs(bucket), params, owner(ctx.account)))
         if tagging_directive == "REPLACE":
             if params.get("Tagging"):
                 meta["Tags"] = object_meta.parse_tagging(str(params["Tagging"]))
@@ -102,6 +104,9 @@ class ObjectExtraOperations(ObjectOperations):
         if version_id != "null":
             result["VersionId"] = version_id
         result.update({k: meta[k] for k in object_meta.SSE_FIELDS if k in meta})
+        expires = object_rules.expiration(bucket, key, written.size, meta, now)
+        if expires is not None:
+            result["Expiration"] = expires
         return result
 
     # -- tagging ------------------------------------------------------------------------------

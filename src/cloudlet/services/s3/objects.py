@@ -11,11 +11,12 @@ from typing import Any
 from cloudlet import ids
 from cloudlet.errors import ServiceError
 from cloudlet.gateway.context import RequestContext
+from cloudlet.protocol import checksums
 from cloudlet.protocol.http import FileStream, SpooledBody
 from cloudlet.protocol.s3_post import POST_MARKER
-from cloudlet.services.s3 import checksums, conditions, errors, lock_rules, object_meta, sse, store
+from cloudlet.services.s3 import conditions, errors, lock_rules, object_meta, object_rules, sse, store
 from cloudlet.services.s3.blobs import Written
-from cloudlet.services.s3.core import S3Core
+from cloudlet.services.s3.core import S3Core, owner
 from cloudlet.storage.db import Transaction
 
 MAX_KEY_BYTES = 1024
@@ -103,7 +104,7 @@ class ObjectOperations(S3Core):
         written: Written, params: dict[str, Any], algorithm: str | None, expected: str | None
     ) -> None:
         content_md5 = params.get("ContentMD5")
-        if content_md5:
+        if content_md5 is not None:  # present but empty is not a digest either
             try:
                 given = base64.b64decode(str(content_md5), validate=True)
             except ValueError:
@@ -120,8 +121,10 @@ class ObjectOperations(S3Core):
     async def put_object(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         bucket = self.bucket(ctx, params.get("Bucket"))
         key = check_key(params.get("Key"))
-        meta = object_meta.content_from(params, object_meta.default_encryption(self.configs(bucket)))
-        meta.update(lock_rules.lock_members(params, self.configs(bucket), self.now_datetime()))
+        configs = self.configs(bucket)
+        meta = object_meta.content_from(params, object_meta.default_encryption(configs))
+        meta.update(lock_rules.lock_members(params, configs, self.now_datetime()))
+        meta.update(object_rules.kept_acl(configs, params, owner(ctx.account)))
         current = store.current(self.db, bucket["name"], key)
         live = current if current is not None and not current["delete_marker"] else None
         conditions.check_write(params, live["etag"] if live else None, key)
@@ -130,6 +133,7 @@ class ObjectOperations(S3Core):
             meta["Checksum"] = checksum
         etag = f'"{written.md5}"'
         version_id = new_version_id(bucket)
+        now = self.now()
         with self.db.write() as tx:
             if params.get("IfNoneMatch") is not None or params.get("IfMatch") is not None:
                 # Re-check inside the transaction: a concurrent writer may have won meanwhile.
@@ -140,11 +144,14 @@ class ObjectOperations(S3Core):
                 conditions.check_write(params, now_live["etag"] if now_live else None, key)
             event_name = "ObjectCreated:Post" if POST_MARKER in ctx.request.headers else "ObjectCreated:Put"
             freed = self.add_written_version(
-                tx, ctx, bucket, key, version_id, written, etag, meta, self.now(), event_name
+                tx, ctx, bucket, key, version_id, written, etag, meta, now, event_name
             )
         if freed:
             await asyncio.to_thread(self.blobs.delete, freed)
         result: dict[str, Any] = {"ETag": etag, **object_meta.checksum_members(meta)}
+        expires = object_rules.expiration(bucket, key, written.size, meta, now)
+        if expires is not None:
+            result["Expiration"] = expires
         result.update({k: meta[k] for k in object_meta.SSE_FIELDS if k in meta})
         if version_id != "null":
             result["VersionId"] = version_id
@@ -203,6 +210,14 @@ class ObjectOperations(S3Core):
             "ETag": etag,
             **object_meta.described(meta),
         }
+        if result.get("Metadata"):
+            result["Metadata"] = object_rules.mail_safe(result["Metadata"])
+        if row["latest"]:
+            expires = object_rules.expiration(
+                bucket, str(row["key"]), size, meta, float(row["last_modified"])
+            )
+            if expires is not None:
+                result["Expiration"] = expires
         if bucket["versioning"]:
             result["VersionId"] = row["version_id"]
         parts: list[int] = meta.get("Parts") or []
@@ -244,6 +259,7 @@ class ObjectOperations(S3Core):
         return result, span
 
     async def get_object(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        object_rules.refuse_sse_headers(ctx.request.headers)
         bucket = self.bucket(ctx, params.get("Bucket"))
         key = check_key(params.get("Key"))
         row = self.find_object(bucket, key, params.get("VersionId"), "GET")
@@ -253,17 +269,21 @@ class ObjectOperations(S3Core):
         if not row["blob"] or length == 0:
             result["Body"] = b""
         elif length <= INLINE_BODY:
-            result["Body"] = await asyncio.to_thread(self.blobs.read, str(row["blob"]), start, length)
+            blob = str(row["blob"])
+            body = self.blobs.read_cached(blob, start, length)
+            result["Body"] = (
+                body if body is not None else await asyncio.to_thread(self.blobs.read, blob, start, length)
+            )
         else:
             result["Body"] = FileStream(self.blobs.open(str(row["blob"])), start, length)
         return result
 
     def head_object(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        object_rules.refuse_sse_headers(ctx.request.headers)
         bucket = self.bucket(ctx, params.get("Bucket"))
         key = check_key(params.get("Key"))
         row = self.find_object(bucket, key, params.get("VersionId"), "HEAD")
         result, _ = self.describe(bucket, row, params)
-        result.pop("TagCount", None)
         if params.get("ChecksumMode") == "ENABLED" and "StatusCode" not in result:
             result.update(object_meta.checksum_members(meta_of(row)))
         return result

@@ -1,16 +1,20 @@
 """S3: buckets, objects, versions, listing, multipart uploads, checksums, notifications.
 
 Object bytes are files under <data dir>/s3/blobs named by generated ids; metadata is in
-SQLite. Uploads of 1 MiB or more are spooled to disk by the gateway and large GetObject
-bodies are streamed from their file, so memory stays flat whatever the object size.
+SQLite. Uploads of 1 MiB or more and POST Object forms are spooled to disk by the gateway
+(hashed as they arrive), and large GetObject bodies are sent from memory maps of their
+file, so memory stays flat whatever the object size.
 The operations live in one module per concern; this class puts them together.
 
 LIMITATIONS:
     - Policies, ACLs, public access blocks, ownership controls (except that BucketOwnerEnforced
-      refuses ACL changes), CORS, encryption, lifecycle, logging and website configurations
-      are stored and returned, never enforced: no request is denied by them, no object
-      expires, no CORS preflight is answered, no log is written, nothing is encrypted
-      (SSE-S3/SSE-KMS/SSE-C settings are recorded and echoed).
+      refuses ACLs that grant others), encryption, lifecycle, logging and website
+      configurations are stored and returned, never enforced: no request is denied by them,
+      no object expires (x-amz-expiration announces when a rule would expire it), no log is
+      written, nothing is encrypted (SSE-S3/SSE-KMS/SSE-C settings are recorded and echoed).
+    - CORS rules are applied by protocol/s3_cors.py, which gateway/server.py calls: it answers
+      preflight OPTIONS and adds Access-Control-* headers to requests carrying an Origin.
+      They deny nothing else.
     - Signatures (headers, presigned URLs, POST form policies) are not verified; presigned
       URLs and POST policies expire on the clock. Anonymous requests act as the default account.
     - Any bucket is served from any region (AWS redirects requests to the bucket's region).
@@ -18,8 +22,6 @@ LIMITATIONS:
     - CRC32C and CRC64NVME are computed in pure Python (~10 MB/s): correct but slow for big
       objects. Other checksums and MD5 run at native speed.
     - Object Lock retention and legal holds protect versions from deletion only.
-    - POST Object (browser form uploads) reads the form into memory: fine for forms, not for
-      huge files (PUT and multipart uploads stream to disk).
     - Replication, inventory, analytics, metrics, intelligent tiering, accelerate, request
       payment, S3 Select, restore, torrents and static website hosting are not implemented.
     - Notifications reach SQS queues, SNS topics, Lambda functions (asynchronous invokes)

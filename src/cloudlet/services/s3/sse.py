@@ -84,6 +84,25 @@ def check_read(meta: dict[str, Any], params: dict[str, Any], prefix: str = "") -
         raise errors.access_denied()
 
 
+def check_part(upload_meta: dict[str, Any], params: dict[str, Any]) -> None:
+    """UploadPart/UploadPartCopy into an upload: an SSE-C upload's parts bring its key (400s,
+    not GET's 403); others bring none."""
+    stored = upload_meta.get("SSECustomerKeyMD5")
+    if stored is None:
+        check_read(upload_meta, params)
+        return
+    md5 = _key_md5(params, "")
+    if md5 is None:
+        raise errors.invalid_request(
+            "The multipart upload initiate requested encryption. Subsequent part requests must include"
+            " the appropriate encryption parameters."
+        )
+    if md5 != stored:
+        raise errors.invalid_request(
+            "The provided encryption parameters did not match the ones used originally."
+        )
+
+
 def check_kms(params: dict[str, Any]) -> None:
     """SSE-KMS parameters must name aws:kms."""
     sse = params.get("ServerSideEncryption")

@@ -1,4 +1,5 @@
-"""S3's flexible checksums: CRC32, CRC32C, CRC64NVME, SHA1, SHA256 (and MD5 for ETags).
+"""Flexible checksums, the httpChecksum trait of S3's model: CRC32, CRC32C, CRC64NVME, SHA1 and
+SHA256 (and MD5 for ETags).
 
 Values travel base64-encoded big-endian digests. A multipart object's checksum is either
 COMPOSITE (the checksum of the parts' binary checksums, suffixed "-N") or FULL_OBJECT (the
@@ -95,6 +96,29 @@ def hasher(algorithm: str) -> Hasher:
     if algorithm == "MD5":
         return hashlib.md5()
     raise ValueError(algorithm)
+
+
+# The ones with C implementations: cheap enough to compute on the event loop as bytes arrive.
+NATIVE = frozenset({"MD5", "CRC32", "SHA1", "SHA256"})
+_HEADER = "x-amz-checksum-"
+
+
+def named_algorithm(headers: Iterable[tuple[str, str]]) -> str | None:
+    """The algorithm an upload's headers name: an x-amz-checksum-<algorithm> header or trailer
+    (announced in x-amz-trailer), or x-amz-sdk-checksum-algorithm; None when none does."""
+    for name, value in headers:
+        name = name.lower()
+        if name.startswith(_HEADER) and name != _HEADER + "type":
+            candidate = name[len(_HEADER) :].upper()
+        elif name == "x-amz-trailer" and value.strip().lower().startswith(_HEADER):
+            candidate = value.strip()[len(_HEADER) :].upper()
+        elif name == "x-amz-sdk-checksum-algorithm":
+            candidate = value.strip().upper()
+        else:
+            continue
+        if candidate in ALGORITHMS:
+            return candidate
+    return None
 
 
 def encode(digest: bytes) -> str:
