@@ -146,8 +146,8 @@ async def _spool_form(request: HttpRequest, receive: Any, spool_dir: Path) -> Po
 
 async def _spool_body(request: HttpRequest, receive: Any, spool_dir: Path) -> None:
     """Write the body to a temp file as it arrives, aws-chunked framing decoded on the way,
-    and hash it on the way too (MD5 for the ETag, and the flexible checksum the headers name
-    when it is a native one), so the object need not be read back.
+    and hash it on the way too (MD5 for the ETag, and the flexible checksum the headers name),
+    so the object need not be read back.
 
     Each write is one socket read's worth (uvicorn pauses reading past 64 KiB buffered), a
     bounded write into the page cache; the fsync comes later, in a thread."""
@@ -156,7 +156,7 @@ async def _spool_body(request: HttpRequest, receive: Any, spool_dir: Path) -> No
     request.body_file = Path(name)
     decoder = AwsChunkedDecoder() if is_aws_chunked(request) else None
     named = checksums.named_algorithm(request.headers)
-    hashers = {a: checksums.hasher(a) for a in checksums.NATIVE if a in ("MD5", named)}
+    hashers = {a: checksums.hasher(a) for a in ("MD5", named) if a is not None}
     with os.fdopen(fd, "wb", buffering=0) as file:
         while True:
             message = await receive()

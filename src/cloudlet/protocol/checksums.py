@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
+
+import anycrc
 
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 FULL_OBJECT = "FULL_OBJECT"
@@ -36,59 +38,33 @@ class Hasher(Protocol):
     def digest(self) -> bytes: ...
 
 
-def _reflected_table(poly: int, width: int) -> list[int]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ poly if crc & 1 else crc >> 1
-        table.append(crc & ((1 << width) - 1))
-    return table
+# CRC32C and CRC64NVME: no C implementation of these ships with Python; anycrc's is one.
+_CRC32C = anycrc.Model("CRC32-ISCSI")
+_CRC64NVME = anycrc.Model("CRC64-NVME")
 
 
-_CRC32C_TABLE = _reflected_table(0x82F63B78, 32)
-_CRC64NVME_TABLE = _reflected_table(0x9A6C9329AC4BC9B5, 64)
+class _Crc:
+    """A CRC fed piece by piece: `step(data, crc so far)` is zlib.crc32 or an anycrc model's calc."""
 
-
-class _TableCrc:
-    """A reflected table-driven CRC in pure Python (no C implementation ships with Python for
-    these; awscrt is optional): fine for ordinary objects, slow (~10 MB/s) for huge ones."""
-
-    def __init__(self, table: list[int], width: int) -> None:
-        self._table = table
+    def __init__(self, step: Callable[[Data, int], int], width: int) -> None:
+        self._step = step
         self._width = width
-        self._mask = (1 << width) - 1
-        self._crc = self._mask
-
-    def update(self, data: Data, /) -> None:
-        crc = self._crc
-        table = self._table
-        for byte in data:
-            crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-        self._crc = crc
-
-    def digest(self) -> bytes:
-        return (self._crc ^ self._mask).to_bytes(self._width // 8, "big")
-
-
-class _Crc32:
-    def __init__(self) -> None:
         self._crc = 0
 
     def update(self, data: Data, /) -> None:
-        self._crc = zlib.crc32(data, self._crc)
+        self._crc = self._step(data, self._crc)
 
     def digest(self) -> bytes:
-        return self._crc.to_bytes(4, "big")
+        return self._crc.to_bytes(self._width // 8, "big")
 
 
 def hasher(algorithm: str) -> Hasher:
     if algorithm == "CRC32":
-        return _Crc32()
+        return _Crc(zlib.crc32, 32)
     if algorithm == "CRC32C":
-        return _TableCrc(_CRC32C_TABLE, 32)
+        return _Crc(_CRC32C.calc, 32)
     if algorithm == "CRC64NVME":
-        return _TableCrc(_CRC64NVME_TABLE, 64)
+        return _Crc(_CRC64NVME.calc, 64)
     if algorithm == "SHA1":
         return hashlib.sha1()
     if algorithm == "SHA256":
@@ -98,8 +74,6 @@ def hasher(algorithm: str) -> Hasher:
     raise ValueError(algorithm)
 
 
-# The ones with C implementations: cheap enough to compute on the event loop as bytes arrive.
-NATIVE = frozenset({"MD5", "CRC32", "SHA1", "SHA256"})
 _HEADER = "x-amz-checksum-"
 
 

@@ -93,6 +93,9 @@ def test_conditional_gets(s3: Any, bucket: str) -> None:
     with pytest.raises(ClientError) as excinfo:
         s3.get_object(Bucket=bucket, Key="k", IfNoneMatch=etag)
     assert status(excinfo) == 304
+    headers = excinfo.value.response["ResponseMetadata"]["HTTPHeaders"]
+    assert headers["etag"] == etag
+    assert headers["last-modified"] == modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
     with pytest.raises(ClientError) as excinfo:
         s3.get_object(Bucket=bucket, Key="k", IfModifiedSince=modified + timedelta(seconds=10))
     assert status(excinfo) == 304

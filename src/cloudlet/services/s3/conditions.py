@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from email.utils import formatdate
 from typing import Any
 
 from cloudlet.errors import ServiceError
@@ -32,10 +33,10 @@ def check_read(
     etag: str,
     last_modified: float,
     prefix: str = "If",
-    headers: dict[str, str] | None = None,
 ) -> None:
     """GetObject/HeadObject (prefix "If") or CopyObject's source (prefix "CopySourceIf"):
-    412 PreconditionFailed or 304 NotModified (for a copy, 412 for both)."""
+    412 PreconditionFailed or 304 NotModified (for a copy, 412 for both). A 304 carries the
+    object's ETag and Last-Modified."""
     modified = int(last_modified)  # HTTP dates have whole seconds
     if_match = params.get(f"{prefix}Match")
     if_unmodified = params.get(f"{prefix}UnmodifiedSince")
@@ -64,7 +65,7 @@ def check_read(
                 else "x-amz-copy-source-If-Modified-Since"
             )
         error = errors.not_modified()
-        error.headers.update(headers or {})
+        error.headers.update({"ETag": etag, "Last-Modified": formatdate(last_modified, usegmt=True)})
         raise error
 
 

@@ -19,8 +19,6 @@ LIMITATIONS:
       URLs and POST policies expire on the clock. Anonymous requests act as the default account.
     - Any bucket is served from any region (AWS redirects requests to the bucket's region).
       A bucket of another account answers AccessDenied (no cross-account policies).
-    - CRC32C and CRC64NVME are computed in pure Python (~10 MB/s): correct but slow for big
-      objects. Other checksums and MD5 run at native speed.
     - Object Lock retention and legal holds protect versions from deletion only.
     - Replication, inventory, analytics, metrics, intelligent tiering, accelerate, request
       payment, S3 Select, restore, torrents and static website hosting are not implemented.
