@@ -15,6 +15,7 @@ from cloudlet.clock import Clock, Timer
 from cloudlet.gateway.chain import Gateway
 from cloudlet.runtime import dispatch
 from cloudlet.runtime.invoker import WorkerInvoker
+from cloudlet.runtime.memory import release_freed_memory
 from cloudlet.runtime.pollers.supervisor import Pollers
 from cloudlet.services import registry
 from cloudlet.services.base import Provider, ServiceEnv
@@ -75,6 +76,11 @@ class Runtime:
         for provider in self.providers.values():
             await provider.start()
         self.spawn(asyncio.to_thread(self.gateway.router.warm), "warm-routing")
+        self.start_loop(self._release_startup_memory(), "release-startup-memory")
+
+    async def _release_startup_memory(self) -> None:
+        await self.settle(timeout=60)  # the routing models warmed, the bootstrap resources made
+        release_freed_memory()
 
     async def stop(self) -> None:
         await self.pollers.stop()
