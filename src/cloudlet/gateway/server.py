@@ -127,11 +127,8 @@ def _content_length(request: HttpRequest) -> int:
 async def _spool_form(request: HttpRequest, receive: Any, spool_dir: Path) -> PostForm:
     """An S3 POST Object form: its fields, and its file written to a temp file (with its MD5)
     as it arrives; the rest of the body is read and dropped."""
-    spool_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=spool_dir, prefix="form-")
-    request.body_file = Path(name)
-    hashers: dict[str, checksums.Hasher] = {"MD5": checksums.hasher("MD5")}
-    with os.fdopen(fd, "wb", buffering=0) as file:
+    hashers = {"MD5": checksums.hasher("MD5")}
+    with _spool_file(request, spool_dir, "form-") as file:
         reader = FormReader(
             request.headers.get("content-type") or "", lambda data: _write(file, data, hashers)
         )
@@ -151,13 +148,10 @@ async def _spool_body(request: HttpRequest, receive: Any, spool_dir: Path) -> No
 
     Each write is one socket read's worth (uvicorn pauses reading past 64 KiB buffered), a
     bounded write into the page cache; the fsync comes later, in a thread."""
-    spool_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=spool_dir, prefix="upload-")
-    request.body_file = Path(name)
     decoder = AwsChunkedDecoder() if is_aws_chunked(request) else None
     named = checksums.named_algorithm(request.headers)
     hashers = {a: checksums.hasher(a) for a in ("MD5", named) if a is not None}
-    with os.fdopen(fd, "wb", buffering=0) as file:
+    with _spool_file(request, spool_dir, "upload-") as file:
         while True:
             message = await receive()
             chunk = message.get("body", b"")
@@ -175,6 +169,14 @@ async def _spool_body(request: HttpRequest, receive: Any, spool_dir: Path) -> No
 
 
 _INLINE_WRITE = 256 * 1024  # bigger pieces are written from a thread
+
+
+def _spool_file(request: HttpRequest, spool_dir: Path, prefix: str) -> BinaryIO:
+    """A new temp file for the request's body (removed after the answer unless renamed)."""
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=spool_dir, prefix=prefix)
+    request.body_file = Path(name)
+    return os.fdopen(fd, "wb", buffering=0)
 
 
 def _write(file: BinaryIO, data: bytes, hashers: dict[str, checksums.Hasher]) -> None:
