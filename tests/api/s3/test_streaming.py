@@ -1,5 +1,5 @@
-"""A 200 MB upload and download with the AWS CLI, and a 200 MB POST Object form, keep the
-server's memory flat."""
+"""A 200 MB upload and download with the AWS CLI (cp and sync), and a 200 MB POST Object
+form, keep the server's memory flat."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def test_large_file_round_trip_with_flat_memory(tmp_path: Path) -> None:
     server = Server().start()
     try:
         assert server.process is not None
-        big = tmp_path / "big.bin"
+        (tmp_path / "up").mkdir()
+        big = tmp_path / "up" / "big.bin"
         block = os.urandom(1024 * 1024)
         with open(big, "wb") as handle:
             for _ in range(SIZE_MB):
@@ -48,6 +49,11 @@ def test_large_file_round_trip_with_flat_memory(tmp_path: Path) -> None:
         assert after_download - warm < GROWTH_KB, f"peak RSS grew {warm} -> {after_download} kB"
         assert after_upload < LIMIT_KB, f"peak RSS {after_upload} kB after the upload (warm: {warm} kB)"
         assert after_download < LIMIT_KB, f"peak RSS {after_download} kB after the download (warm: {warm} kB)"
+        server.aws("s3", "sync", str(tmp_path / "up"), "s3://stream-bucket/synced/")
+        server.aws("s3", "sync", "s3://stream-bucket/synced/", str(tmp_path / "down"))
+        after_sync = peak_rss_kb(server.process.pid)
+        assert filecmp.cmp(big, tmp_path / "down" / "big.bin", shallow=False)
+        assert after_sync < LIMIT_KB, f"peak RSS {after_sync} kB after the syncs (warm: {warm} kB)"
         assert post_form(server, "stream-bucket", "posted.bin", big) == 204
         after_post = peak_rss_kb(server.process.pid)
         assert after_post < LIMIT_KB, f"peak RSS {after_post} kB after the POST (warm: {warm} kB)"
