@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from cloudlet.storage.db import Database
+from cloudlet.wake import wake
 
 log = logging.getLogger("cloudlet.outbox")
 
@@ -31,17 +32,7 @@ class Outbox:
         self._subscribers.append((topic_prefix, handler))
 
     def kick(self) -> None:
-        loop = self._loop
-        if loop is None:
-            return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            self._wake.set()
-        else:
-            loop.call_soon_threadsafe(self._wake.set)
+        wake(self._loop, self._wake)
 
     def pending(self) -> int:
         row = self.db.one("SELECT count(*) AS n FROM _outbox")

@@ -13,6 +13,7 @@ from cloudlet.patterns import Pattern, PatternError, compile_lambda_filters
 from cloudlet.runtime.pollers.records import filter_view
 from cloudlet.services.awslambda.mapping_types import MappingSpec
 from cloudlet.services.base import Background
+from cloudlet.wake import wake
 
 
 class MappingPoller:
@@ -55,17 +56,7 @@ class MappingPoller:
         """Something may be there to take now (a send, a clock move, a stream record)."""
         self.ready = True
         self.generation += 1
-        loop = self._loop
-        if loop is None:
-            return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            self._wake.set()
-        else:
-            loop.call_soon_threadsafe(self._wake.set)
+        wake(self._loop, self._wake)
 
     def bind(self) -> None:
         self._loop = asyncio.get_running_loop()
